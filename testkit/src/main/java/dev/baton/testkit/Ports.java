@@ -49,10 +49,13 @@ final class Ports {
     RESERVED.removeAll(ports);
   }
 
-  /** Whether a listener could bind 127.0.0.1:port right now. */
+  /**
+   * Whether a listener could bind 127.0.0.1:port right now. With SO_REUSEADDR, as ZooKeeper's own listeners bind: a
+   * port held only by connections in TIME_WAIT is free, a port with a live listener is not.
+   */
   static boolean isFree(int port) {
     try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
+      s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       return true;
     } catch (IOException e) {
