@@ -5,8 +5,9 @@ import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.data.ACL;
 
 /**
- * Chooses the ACL of every node Baton creates. The default is ZooKeeper's open ACL ({@code world:anyone} with all
- * rights), as for any ZooKeeper client; {@link #creatorAll()} restricts nodes to the authenticated creator.
+ * Chooses the ACL of every node Baton creates. The default is ZooKeeper's open ACL ({@code
+ * world:anyone} with all rights), as for any ZooKeeper client; {@link #creatorAll()} restricts
+ * nodes to the authenticated creator.
  *
  * <p>Implementations must be thread-safe.
  */
@@ -25,8 +26,9 @@ public interface AclProvider {
   }
 
   /**
-   * ZooKeeper's {@code CREATOR_ALL_ACL}: only the identity that created a node may touch it. Needs auth info on the
-   * client (for example digest), or creates fail with {@link NotAuthorizedException}.
+   * ZooKeeper's {@code CREATOR_ALL_ACL}: only the identity that created a node may touch it. Needs
+   * auth info on the client (for example digest), or creates fail with {@link
+   * NotAuthorizedException}.
    */
   static AclProvider creatorAll() {
     return path -> ZooDefs.Ids.CREATOR_ALL_ACL;

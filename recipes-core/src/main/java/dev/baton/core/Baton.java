@@ -26,8 +26,9 @@ import org.apache.zookeeper.client.ZKClientConfig;
 import org.apache.zookeeper.data.ACL;
 
 /**
- * The Baton client: one per process, shared by every recipe. It owns (or borrows) a Curator connection and turns its
- * connection states into {@link Session sessions} and {@link Hold holds} with a clear loss model.
+ * The Baton client: one per process, shared by every recipe. It owns (or borrows) a Curator
+ * connection and turns its connection states into {@link Session sessions} and {@link Hold holds}
+ * with a clear loss model.
  *
  * <pre>{@code
  * try (Baton baton = Baton.connect("zk1:2181,zk2:2181,zk3:2181")) {
@@ -36,10 +37,10 @@ import org.apache.zookeeper.data.ACL;
  * }
  * }</pre>
  *
- * <p>{@link #connect} and {@link #builder} create and own a Curator connection; {@link #wrap} borrows one the caller
- * owns and never closes it. {@link #close()} releases everything Baton created: its holds (LOST with {@link
- * LossReason#CLIENT_CLOSED}), the nodes behind them when the connection is borrowed, its listener threads, and the
- * connection when it owns it.
+ * <p>{@link #connect} and {@link #builder} create and own a Curator connection; {@link #wrap}
+ * borrows one the caller owns and never closes it. {@link #close()} releases everything Baton
+ * created: its holds (LOST with {@link LossReason#CLIENT_CLOSED}), the nodes behind them when the
+ * connection is borrowed, its listener threads, and the connection when it owns it.
  *
  * <p>Thread-safe. Lifecycle: an enum moved by CAS.
  */
@@ -72,7 +73,8 @@ public final class Baton implements AutoCloseable {
       ownedExecutor = null;
     }
     this.meterRegistry = b.meterRegistry;
-    Metrics metrics = b.meterRegistry == null ? Metrics.NOOP : new MicrometerMetrics(b.meterRegistry, name);
+    Metrics metrics =
+        b.meterRegistry == null ? Metrics.NOOP : new MicrometerMetrics(b.meterRegistry, name);
     String ns = curator.getNamespace();
     this.ctx =
         new ClientContext(
@@ -87,7 +89,10 @@ public final class Baton implements AutoCloseable {
     tracker.attach();
   }
 
-  /** Connects to {@code connectString} with default settings (see {@link Builder}). Does not wait for the connection. */
+  /**
+   * Connects to {@code connectString} with default settings (see {@link Builder}). Does not wait
+   * for the connection.
+   */
   public static Baton connect(String connectString) {
     return builder(connectString).build();
   }
@@ -98,8 +103,9 @@ public final class Baton implements AutoCloseable {
   }
 
   /**
-   * Attaches Baton to a started {@link CuratorFramework} the caller owns. Baton uses its namespace, connection and
-   * retry settings, and never closes it; {@link #close()} detaches and deletes the nodes of Baton's live holds.
+   * Attaches Baton to a started {@link CuratorFramework} the caller owns. Baton uses its namespace,
+   * connection and retry settings, and never closes it; {@link #close()} detaches and deletes the
+   * nodes of Baton's live holds.
    *
    * @throws IllegalStateException if the framework is not started
    */
@@ -107,7 +113,10 @@ public final class Baton implements AutoCloseable {
     return wrap(curator, new Builder("(borrowed)"));
   }
 
-  /** Like {@link #wrap(CuratorFramework)}, taking ACL, executor, error handler and metrics from {@code options}. */
+  /**
+   * Like {@link #wrap(CuratorFramework)}, taking ACL, executor, error handler and metrics from
+   * {@code options}.
+   */
   public static Baton wrap(CuratorFramework curator, Builder options) {
     Objects.requireNonNull(curator, "curator");
     if (curator.getState() != CuratorFrameworkState.STARTED) {
@@ -117,7 +126,9 @@ public final class Baton implements AutoCloseable {
     return new Baton(curator, false, options);
   }
 
-  /** The current session, if one is established and not over (it may be suspended). Never blocks. */
+  /**
+   * The current session, if one is established and not over (it may be suspended). Never blocks.
+   */
   public Optional<Session> currentSession() {
     checkOpen();
     return tracker.current();
@@ -133,7 +144,8 @@ public final class Baton implements AutoCloseable {
    * Waits for a session.
    *
    * @throws BatonTimeoutException if none is established within {@code timeout}
-   * @throws InterruptedException if interrupted while waiting (the flag is restored by the caller's catch, as usual)
+   * @throws InterruptedException if interrupted while waiting (the flag is restored by the caller's
+   *     catch, as usual)
    */
   public Session awaitSession(Duration timeout) throws InterruptedException {
     checkTimeout(timeout);
@@ -150,12 +162,17 @@ public final class Baton implements AutoCloseable {
     }
   }
 
-  /** The Curator connection underneath (for what Baton does not offer). Do not close it if Baton owns it. */
+  /**
+   * The Curator connection underneath (for what Baton does not offer). Do not close it if Baton
+   * owns it.
+   */
   public CuratorFramework curator() {
     return curator;
   }
 
-  /** The namespace (chroot) all paths are relative to, as a path on the server; the root if none. */
+  /**
+   * The namespace (chroot) all paths are relative to, as a path on the server; the root if none.
+   */
   public ZkPath namespace() {
     return ctx.namespacePrefix().isEmpty() ? ZkPath.root() : ZkPath.of(ctx.namespacePrefix());
   }
@@ -181,8 +198,8 @@ public final class Baton implements AutoCloseable {
   }
 
   /**
-   * The Micrometer registry given to the builder, if any, typed as {@code Object} so that Micrometer stays optional;
-   * cast to {@code io.micrometer.core.instrument.MeterRegistry}.
+   * The Micrometer registry given to the builder, if any, typed as {@code Object} so that
+   * Micrometer stays optional; cast to {@code io.micrometer.core.instrument.MeterRegistry}.
    */
   public Optional<Object> meterRegistry() {
     return Optional.ofNullable(meterRegistry);
@@ -240,12 +257,12 @@ public final class Baton implements AutoCloseable {
   }
 
   /**
-   * Settings of a Baton client. Every setter validates at once and names the bad value; nothing is silently
-   * corrected. Not thread-safe (confined to the thread that builds).
+   * Settings of a Baton client. Every setter validates at once and names the bad value; nothing is
+   * silently corrected. Not thread-safe (confined to the thread that builds).
    *
-   * <p>Defaults: session timeout 15 s, connection timeout 10 s, bounded exponential backoff retry (100 ms to 2 s, 10
-   * retries) for Curator's own operations, no namespace, open ACL, no auth, plain TCP, no metrics, listener threads
-   * owned by the client, errors logged.
+   * <p>Defaults: session timeout 15 s, connection timeout 10 s, bounded exponential backoff retry
+   * (100 ms to 2 s, 10 retries) for Curator's own operations, no namespace, open ACL, no auth,
+   * plain TCP, no metrics, listener threads owned by the client, errors logged.
    */
   public static final class Builder {
     private final String connectString;
@@ -273,27 +290,33 @@ public final class Baton implements AutoCloseable {
       return this;
     }
 
-    /** How long to wait for a connection (first connect, and lost connections during operations). */
+    /**
+     * How long to wait for a connection (first connect, and lost connections during operations).
+     */
     public Builder connectionTimeout(Duration timeout) {
       this.connectionTimeout = positive("connection timeout", timeout);
       return this;
     }
 
-    /** Curator's retry policy for Curator's own operations (Baton's session-bound operations never cross sessions). */
+    /**
+     * Curator's retry policy for Curator's own operations (Baton's session-bound operations never
+     * cross sessions).
+     */
     public Builder retryPolicy(RetryPolicy policy) {
       this.retryPolicy = Objects.requireNonNull(policy, "retryPolicy");
       return this;
     }
 
     /**
-     * Makes every path relative to {@code namespace} on the server (a chroot), for example {@code "/apps/billing"} or
-     * {@code "apps/billing"}.
+     * Makes every path relative to {@code namespace} on the server (a chroot), for example {@code
+     * "/apps/billing"} or {@code "apps/billing"}.
      */
     public Builder namespace(String namespace) {
       Objects.requireNonNull(namespace, "namespace");
       ZkPath p = ZkPath.of(namespace.startsWith("/") ? namespace : "/" + namespace);
       if (p.isRoot()) {
-        throw new IllegalArgumentException("namespace '" + namespace + "' is the root; omit it instead");
+        throw new IllegalArgumentException(
+            "namespace '" + namespace + "' is the root; omit it instead");
       }
       this.namespace = p.toString().substring(1);
       return this;
@@ -305,7 +328,10 @@ public final class Baton implements AutoCloseable {
       return this;
     }
 
-    /** Adds auth info sent on every connection, for example {@code ("digest", "user:secret".getBytes(UTF_8))}. */
+    /**
+     * Adds auth info sent on every connection, for example {@code ("digest",
+     * "user:secret".getBytes(UTF_8))}.
+     */
     public Builder authorization(String scheme, byte[] auth) {
       if (scheme == null || scheme.isBlank()) {
         throw new IllegalArgumentException("auth scheme must not be empty");
@@ -321,10 +347,11 @@ public final class Baton implements AutoCloseable {
     }
 
     /**
-     * Publishes Baton's meters to a Micrometer {@code MeterRegistry} (typed {@code Object} so that Micrometer stays an
-     * optional dependency).
+     * Publishes Baton's meters to a Micrometer {@code MeterRegistry} (typed {@code Object} so that
+     * Micrometer stays an optional dependency).
      *
-     * @throws IllegalArgumentException if it is not a {@code io.micrometer.core.instrument.MeterRegistry}
+     * @throws IllegalArgumentException if it is not a {@code
+     *     io.micrometer.core.instrument.MeterRegistry}
      */
     public Builder meterRegistry(Object registry) {
       Objects.requireNonNull(registry, "registry");
@@ -332,7 +359,8 @@ public final class Baton implements AutoCloseable {
         Class<?> type = Class.forName("io.micrometer.core.instrument.MeterRegistry");
         if (!type.isInstance(registry)) {
           throw new IllegalArgumentException(
-              "meter registry must be a Micrometer MeterRegistry, got " + registry.getClass().getName());
+              "meter registry must be a Micrometer MeterRegistry, got "
+                  + registry.getClass().getName());
         }
       } catch (ClassNotFoundException e) {
         throw new IllegalArgumentException("Micrometer is not on the class path", e);
@@ -341,7 +369,10 @@ public final class Baton implements AutoCloseable {
       return this;
     }
 
-    /** Runs listeners on {@code executor} (which the caller owns) instead of the client's own daemon threads. */
+    /**
+     * Runs listeners on {@code executor} (which the caller owns) instead of the client's own daemon
+     * threads.
+     */
     public Builder listenerExecutor(Executor executor) {
       this.listenerExecutor = Objects.requireNonNull(executor, "executor");
       return this;
@@ -402,7 +433,9 @@ public final class Baton implements AutoCloseable {
     private static ZKClientConfig tlsConfig(TlsSettings tls) {
       ZKClientConfig c = new ZKClientConfig();
       c.setProperty(ZKClientConfig.SECURE_CLIENT, "true");
-      c.setProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET, "org.apache.zookeeper.ClientCnxnSocketNetty");
+      c.setProperty(
+          ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET,
+          "org.apache.zookeeper.ClientCnxnSocketNetty");
       c.setProperty("zookeeper.ssl.trustStore.location", tls.trustStore().toString());
       c.setProperty("zookeeper.ssl.trustStore.password", tls.trustStorePassword());
       tls.keyStore()
@@ -411,7 +444,8 @@ public final class Baton implements AutoCloseable {
                 c.setProperty("zookeeper.ssl.keyStore.location", ks.toString());
                 c.setProperty("zookeeper.ssl.keyStore.password", tls.keyStorePassword());
               });
-      c.setProperty("zookeeper.ssl.hostnameVerification", Boolean.toString(tls.hostnameVerification()));
+      c.setProperty(
+          "zookeeper.ssl.hostnameVerification", Boolean.toString(tls.hostnameVerification()));
       return c;
     }
   }

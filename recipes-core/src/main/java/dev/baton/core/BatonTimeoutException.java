@@ -2,7 +2,9 @@ package dev.baton.core;
 
 import java.time.Duration;
 
-/** A wait with a deadline ran out. Whatever the wait had created was removed before this was thrown. */
+/**
+ * A wait with a deadline ran out. Whatever the wait had created was removed before this was thrown.
+ */
 public final class BatonTimeoutException extends BatonException {
 
   private final Duration timeout;

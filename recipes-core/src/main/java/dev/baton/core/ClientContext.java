@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 /**
- * What every session of one {@link Baton} client shares: where its namespace starts on the server, the ACL provider,
- * the listener executor, the error handler, how long to wait for a lost connection, and metrics.
+ * What every session of one {@link Baton} client shares: where its namespace starts on the server,
+ * the ACL provider, the listener executor, the error handler, how long to wait for a lost
+ * connection, and metrics.
  *
  * <p>Immutable.
  */

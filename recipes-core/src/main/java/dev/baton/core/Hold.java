@@ -12,31 +12,34 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Something a client holds through an ephemeral node of one ZooKeeper session: a lock lease, a semaphore permit,
- * leadership, a queue claim, a barrier membership. Every recipe that holds something builds on this class, so they all
- * report loss the same way.
+ * Something a client holds through an ephemeral node of one ZooKeeper session: a lock lease, a
+ * semaphore permit, leadership, a queue claim, a barrier membership. Every recipe that holds
+ * something builds on this class, so they all report loss the same way.
  *
  * <h2>Guarantees</h2>
  *
- * A hold starts {@link HoldState#HELD}: it is made by {@link Session#hold} only after the server showed the node owned
- * by the session. It becomes {@link HoldState#UNCERTAIN} as soon as the connection is suspended (long before the
- * session timeout would let another client in), returns to HELD only when the same session is connected again and the
- * server still shows the node as ours, and becomes {@link HoldState#LOST} when the session expires, a new session
- * replaces it, the node is deleted, or the client closes. LOST and {@link HoldState#RELEASED} are final.
+ * A hold starts {@link HoldState#HELD}: it is made by {@link Session#hold} only after the server
+ * showed the node owned by the session. It becomes {@link HoldState#UNCERTAIN} as soon as the
+ * connection is suspended (long before the session timeout would let another client in), returns to
+ * HELD only when the same session is connected again and the server still shows the node as ours,
+ * and becomes {@link HoldState#LOST} when the session expires, a new session replaces it, the node
+ * is deleted, or the client closes. LOST and {@link HoldState#RELEASED} are final.
  *
  * <h2>Ownership</h2>
  *
- * Proven by the server, not remembered: "ours" means the node's {@code ephemeralOwner} is this hold's session id.
+ * Proven by the server, not remembered: "ours" means the node's {@code ephemeralOwner} is this
+ * hold's session id.
  *
  * <h2>Loss</h2>
  *
- * Pushed, not polled: {@link #lost()} completes with the {@link LossReason}, and {@link #addListener listeners} see
- * every change. A lost hold is never re-acquired behind the owner's back: after a new session, the old hold stays LOST.
+ * Pushed, not polled: {@link #lost()} completes with the {@link LossReason}, and {@link
+ * #addListener listeners} see every change. A lost hold is never re-acquired behind the owner's
+ * back: after a new session, the old hold stays LOST.
  *
  * <h2>Thread-safety</h2>
  *
- * Thread-safe; not bound to a thread. State changes are ordered under a small internal lock; listeners run afterwards
- * on their executors, in order per listener, never under that lock.
+ * Thread-safe; not bound to a thread. State changes are ordered under a small internal lock;
+ * listeners run afterwards on their executors, in order per listener, never under that lock.
  */
 public final class Hold implements AutoCloseable {
 
@@ -71,8 +74,8 @@ public final class Hold implements AutoCloseable {
   }
 
   /**
-   * The node's creation zxid: unique per node, and larger for every later node in the ensemble, so it can serve as a
-   * fencing token.
+   * The node's creation zxid: unique per node, and larger for every later node in the ensemble, so
+   * it can serve as a fencing token.
    */
   public long czxid() {
     return czxid;
@@ -89,8 +92,9 @@ public final class Hold implements AutoCloseable {
   }
 
   /**
-   * Completes with the reason when the hold is lost. Never completes if the hold is released first. Dependent actions
-   * run on the thread that detected the loss unless an async variant is used: keep them short.
+   * Completes with the reason when the hold is lost. Never completes if the hold is released first.
+   * Dependent actions run on the thread that detected the loss unless an async variant is used:
+   * keep them short.
    */
   public CompletionStage<LossReason> lost() {
     return lost.minimalCompletionStage();
@@ -101,7 +105,10 @@ public final class Hold implements AutoCloseable {
     addListener(listener, defaultExecutor);
   }
 
-  /** Adds a listener delivered on {@code executor}, in order. A listener added after the end sees nothing. */
+  /**
+   * Adds a listener delivered on {@code executor}, in order. A listener added after the end sees
+   * nothing.
+   */
   public void addListener(HoldListener listener, Executor executor) {
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(executor, "executor");
@@ -133,9 +140,9 @@ public final class Hold implements AutoCloseable {
   }
 
   /**
-   * Gives the hold up: the state becomes RELEASED at once (no loss is reported), and the node is deleted in the
-   * hold's own session, retrying across connection loss until the delete succeeds or the session ends (an ended
-   * session has deleted the node itself). Idempotent.
+   * Gives the hold up: the state becomes RELEASED at once (no loss is reported), and the node is
+   * deleted in the hold's own session, retrying across connection loss until the delete succeeds or
+   * the session ends (an ended session has deleted the node itself). Idempotent.
    *
    * @return completes when the node is gone or the session is over
    */
@@ -154,7 +161,10 @@ public final class Hold implements AutoCloseable {
     release();
   }
 
-  /** Applies a signal; returns whether the state changed. Listeners are told after the lock is released. */
+  /**
+   * Applies a signal; returns whether the state changed. Listeners are told after the lock is
+   * released.
+   */
   boolean signal(Signal signal, LossReason reason) {
     HoldEvent event;
     transitionLock.lock();
@@ -170,7 +180,11 @@ public final class Hold implements AutoCloseable {
       }
       event =
           new HoldEvent(
-              path, session.id(), from, to.get(), Optional.ofNullable(to.get() == HoldState.LOST ? reason : null));
+              path,
+              session.id(),
+              from,
+              to.get(),
+              Optional.ofNullable(to.get() == HoldState.LOST ? reason : null));
       for (Registration r : listeners) {
         r.executor().enqueue(() -> r.listener().stateChanged(event));
       }

@@ -1,8 +1,8 @@
 package dev.baton.core;
 
 /**
- * A hold (lock lease, permit, leadership, queue claim, barrier membership) is lost, so an operation that needs it
- * failed. {@link #reason()} says why.
+ * A hold (lock lease, permit, leadership, queue claim, barrier membership) is lost, so an operation
+ * that needs it failed. {@link #reason()} says why.
  */
 public final class HoldLostException extends BatonException {
 

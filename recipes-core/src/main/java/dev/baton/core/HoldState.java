@@ -13,8 +13,8 @@ public enum HoldState {
   /** The server holds our node in our live, connected session. */
   HELD,
   /**
-   * The connection is suspended: the server may still hold it, or the session may be expiring. Act as if it may be
-   * gone (stop writing through it) until it is HELD again.
+   * The connection is suspended: the server may still hold it, or the session may be expiring. Act
+   * as if it may be gone (stop writing through it) until it is HELD again.
    */
   UNCERTAIN,
   /** Gone for good: another client may hold it now. Terminal. */

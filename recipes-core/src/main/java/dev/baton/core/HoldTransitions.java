@@ -23,14 +23,18 @@ final class HoldTransitions {
 
   private HoldTransitions() {}
 
-  /** The state after {@code signal}, or empty when the signal changes nothing in {@code current}. */
+  /**
+   * The state after {@code signal}, or empty when the signal changes nothing in {@code current}.
+   */
   static Optional<HoldState> next(HoldState current, Signal signal) {
     if (current.isTerminal()) {
       return Optional.empty();
     }
     return switch (signal) {
-      case SUSPENDED -> current == HoldState.HELD ? Optional.of(HoldState.UNCERTAIN) : Optional.empty();
-      case CONFIRMED -> current == HoldState.UNCERTAIN ? Optional.of(HoldState.HELD) : Optional.empty();
+      case SUSPENDED ->
+          current == HoldState.HELD ? Optional.of(HoldState.UNCERTAIN) : Optional.empty();
+      case CONFIRMED ->
+          current == HoldState.UNCERTAIN ? Optional.of(HoldState.HELD) : Optional.empty();
       case LOST -> Optional.of(HoldState.LOST);
       case RELEASED -> Optional.of(HoldState.RELEASED);
     };

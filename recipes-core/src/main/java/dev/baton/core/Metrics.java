@@ -1,8 +1,8 @@
 package dev.baton.core;
 
 /**
- * Baton's own meters, behind an interface so that Micrometer stays an optional dependency: the Micrometer
- * implementation is loaded only when the user passed a registry.
+ * Baton's own meters, behind an interface so that Micrometer stays an optional dependency: the
+ * Micrometer implementation is loaded only when the user passed a registry.
  *
  * <p>Implementations are thread-safe.
  */

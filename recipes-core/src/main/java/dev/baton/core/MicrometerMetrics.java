@@ -6,8 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Micrometer meters: {@code baton.connection.state} (counter, tag {@code state}), {@code baton.holds.lost} (counter,
- * tag {@code reason}) and {@code baton.holds.active} (gauge), each tagged with the client's {@code client} name.
+ * Micrometer meters: {@code baton.connection.state} (counter, tag {@code state}), {@code
+ * baton.holds.lost} (counter, tag {@code reason}) and {@code baton.holds.active} (gauge), each
+ * tagged with the client's {@code client} name.
  *
  * <p>Thread-safe (Micrometer meters are).
  */

@@ -25,27 +25,30 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /**
- * One ZooKeeper session of a {@link Baton} client: an epoch. Every hold and every operation started through a session
- * is bound to it and can never continue in a later session.
+ * One ZooKeeper session of a {@link Baton} client: an epoch. Every hold and every operation started
+ * through a session is bound to it and can never continue in a later session.
  *
  * <h2>Concurrency</h2>
  *
- * Operations run on the session's own ZooKeeper handle, which ZooKeeper ties to exactly one session for its whole
- * life: once the session ends, every call on it fails with {@code SESSIONEXPIRED}, so no retry can ever leak into the
- * next session (Curator's retry loops would move on to a new handle; that is why Baton does not use them here). A
- * connection loss inside the session is retried for idempotent operations (reads, deletes) until the connection is
- * back, the session ends, or the client's connection timeout passes; writes whose reply was lost (create, multi) fail
+ * Operations run on the session's own ZooKeeper handle, which ZooKeeper ties to exactly one session
+ * for its whole life: once the session ends, every call on it fails with {@code SESSIONEXPIRED}, so
+ * no retry can ever leak into the next session (Curator's retry loops would move on to a new
+ * handle; that is why Baton does not use them here). A connection loss inside the session is
+ * retried for idempotent operations (reads, deletes) until the connection is back, the session
+ * ends, or the client's connection timeout passes; writes whose reply was lost (create, multi) fail
  * with {@link ConnectionLossException} and leave it to the recipe to find its work again.
  *
  * <h2>Failure</h2>
  *
- * Async results fail with the {@link BatonException} family: {@link SessionLostException} once the session is over,
- * {@link ConnectionLossException}, {@link NotAuthorizedException}, {@link ZooKeeperOperationException}.
+ * Async results fail with the {@link BatonException} family: {@link SessionLostException} once the
+ * session is over, {@link ConnectionLossException}, {@link NotAuthorizedException}, {@link
+ * ZooKeeperOperationException}.
  *
  * <h2>Invariants</h2>
  *
- * Connection state moves CONNECTED to SUSPENDED and back, and finally to OVER, under {@code stateLock}; holds are
- * registered and signalled under the same lock so that a hold never misses a change. Thread-safe.
+ * Connection state moves CONNECTED to SUSPENDED and back, and finally to OVER, under {@code
+ * stateLock}; holds are registered and signalled under the same lock so that a hold never misses a
+ * change. Thread-safe.
  */
 public final class Session {
 
@@ -108,19 +111,26 @@ public final class Session {
     return ended.minimalCompletionStage();
   }
 
-  /** The path on the server (namespace applied) of a client path, for building {@link Op}s for {@link #multi}. */
+  /**
+   * The path on the server (namespace applied) of a client path, for building {@link Op}s for
+   * {@link #multi}.
+   */
   public String serverPath(ZkPath path) {
     return ctx.serverPath(path);
   }
 
-  // ---- operations ---------------------------------------------------------------------------------------------
+  // ---- operations
+  // ---------------------------------------------------------------------------------------------
 
-  /** A node created by {@link #create}: its path (the server's name for sequential nodes) and stat. */
+  /**
+   * A node created by {@link #create}: its path (the server's name for sequential nodes) and stat.
+   */
   public record Created(ZkPath path, Stat stat) {}
 
   /**
-   * Creates a node with the client's ACL. One attempt: if the reply is lost the outcome is unknown and the future
-   * fails with {@link ConnectionLossException}. The parent must exist (see {@link #ensurePath}).
+   * Creates a node with the client's ACL. One attempt: if the reply is lost the outcome is unknown
+   * and the future fails with {@link ConnectionLossException}. The parent must exist (see {@link
+   * #ensurePath}).
    */
   public CompletableFuture<Created> create(ZkPath path, byte[] data, CreateMode mode) {
     return attempt(
@@ -146,9 +156,10 @@ public final class Session {
   }
 
   /**
-   * Makes sure {@code path} and all its parents (inside the namespace, and the namespace itself) exist, creating the
-   * missing ones as {@code mode} nodes ({@link CreateMode#PERSISTENT} or {@link CreateMode#CONTAINER}). Idempotent and
-   * safe against concurrent creators; retried across connection loss.
+   * Makes sure {@code path} and all its parents (inside the namespace, and the namespace itself)
+   * exist, creating the missing ones as {@code mode} nodes ({@link CreateMode#PERSISTENT} or {@link
+   * CreateMode#CONTAINER}). Idempotent and safe against concurrent creators; retried across
+   * connection loss.
    */
   public CompletableFuture<Void> ensurePath(ZkPath path, CreateMode mode) {
     if (mode.isEphemeral() || mode.isSequential()) {
@@ -164,12 +175,15 @@ public final class Session {
     }
     CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
     for (String p : serverPaths) {
-      chain = chain.thenCompose(v -> retrying("ensure " + p, path, () -> createIfMissing(p, path, mode)));
+      chain =
+          chain.thenCompose(
+              v -> retrying("ensure " + p, path, () -> createIfMissing(p, path, mode)));
     }
     return chain;
   }
 
-  private CompletableFuture<Void> createIfMissing(String serverPath, ZkPath forPath, CreateMode mode) {
+  private CompletableFuture<Void> createIfMissing(
+      String serverPath, ZkPath forPath, CreateMode mode) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     zk.create(
         serverPath,
@@ -187,7 +201,10 @@ public final class Session {
     return f;
   }
 
-  /** The node's stat, or empty if it does not exist. Sets {@code watcher} when given. Retried across connection loss. */
+  /**
+   * The node's stat, or empty if it does not exist. Sets {@code watcher} when given. Retried across
+   * connection loss.
+   */
   public CompletableFuture<Optional<Stat>> exists(ZkPath path, Optional<Watcher> watcher) {
     return retrying(
         "exists " + path,
@@ -211,7 +228,10 @@ public final class Session {
         });
   }
 
-  /** The names of the node's children (unsorted). Sets {@code watcher} when given. Retried across connection loss. */
+  /**
+   * The names of the node's children (unsorted). Sets {@code watcher} when given. Retried across
+   * connection loss.
+   */
   public CompletableFuture<List<String>> getChildren(ZkPath path, Optional<Watcher> watcher) {
     return retrying(
         "getChildren " + path,
@@ -234,8 +254,9 @@ public final class Session {
   }
 
   /**
-   * Deletes a node at {@code version} (-1 for any). Retried across connection loss, so a delete whose first reply was
-   * lost may report {@code NONODE} on the retry: callers that only want the node gone should treat NONODE as success.
+   * Deletes a node at {@code version} (-1 for any). Retried across connection loss, so a delete
+   * whose first reply was lost may report {@code NONODE} on the retry: callers that only want the
+   * node gone should treat NONODE as success.
    */
   public CompletableFuture<Void> delete(ZkPath path, int version) {
     return retrying("delete " + path, path, () -> rawDelete(ctx.serverPath(path), version));
@@ -258,8 +279,8 @@ public final class Session {
   }
 
   /**
-   * Runs ZooKeeper operations atomically (all or none). Paths in the ops are server paths ({@link #serverPath}). One
-   * attempt, like {@link #create}.
+   * Runs ZooKeeper operations atomically (all or none). Paths in the ops are server paths ({@link
+   * #serverPath}). One attempt, like {@link #create}.
    */
   public CompletableFuture<List<OpResult>> multi(List<Op> ops) {
     return attempt(
@@ -281,15 +302,17 @@ public final class Session {
         });
   }
 
-  // ---- holds --------------------------------------------------------------------------------------------------
+  // ---- holds
+  // --------------------------------------------------------------------------------------------------
 
   /**
-   * Registers a hold on {@code path}, an ephemeral node this session created. The server is asked first: the hold is
-   * made only if the node exists and its {@code ephemeralOwner} is this session, so a node left by an earlier session
-   * of ours never counts.
+   * Registers a hold on {@code path}, an ephemeral node this session created. The server is asked
+   * first: the hold is made only if the node exists and its {@code ephemeralOwner} is this session,
+   * so a node left by an earlier session of ours never counts.
    *
-   * <p>Fails with {@link IllegalArgumentException} if the node belongs to another session or is not ephemeral, with
-   * {@link HoldLostException} if it is already gone, with {@link SessionLostException} if this session is over.
+   * <p>Fails with {@link IllegalArgumentException} if the node belongs to another session or is not
+   * ephemeral, with {@link HoldLostException} if it is already gone, with {@link
+   * SessionLostException} if this session is over.
    */
   public CompletableFuture<Hold> hold(ZkPath path) {
     HoldWatcher watcher = new HoldWatcher();
@@ -298,7 +321,9 @@ public final class Session {
             stat -> {
               if (stat.isEmpty()) {
                 throw new HoldLostException(
-                    path, LossReason.NODE_DELETED, "the node was gone before the hold was registered");
+                    path,
+                    LossReason.NODE_DELETED,
+                    "the node was gone before the hold was registered");
               }
               long owner = stat.get().getEphemeralOwner();
               if (owner != id) {
@@ -310,7 +335,8 @@ public final class Session {
                         + ", not this session 0x"
                         + Long.toHexString(id));
               }
-              Hold hold = new Hold(this, path, stat.get().getCzxid(), ctx.listenerExecutor(), ctx.errors());
+              Hold hold =
+                  new Hold(this, path, stat.get().getCzxid(), ctx.listenerExecutor(), ctx.errors());
               watcher.hold = hold;
               register(hold);
               return hold;
@@ -342,7 +368,10 @@ public final class Session {
     }
   }
 
-  /** Watches a hold's node: deleted or session gone means lost; a data change only re-arms the watch. */
+  /**
+   * Watches a hold's node: deleted or session gone means lost; a data change only re-arms the
+   * watch.
+   */
   private final class HoldWatcher implements Watcher {
     volatile Hold hold;
 
@@ -366,7 +395,9 @@ public final class Session {
     }
   }
 
-  /** Asks the server whether the hold's node is still ours; confirms or loses the hold accordingly. */
+  /**
+   * Asks the server whether the hold's node is still ours; confirms or loses the hold accordingly.
+   */
   private void verify(Hold hold, Optional<Watcher> rearm) {
     exists(hold.path(), rearm)
         .whenComplete(
@@ -391,9 +422,9 @@ public final class Session {
   }
 
   /**
-   * Deletes {@code path} if it is still this session's node, retrying across connection loss for as long as the
-   * session lives. Completes (never fails) when the node is gone, is not ours, or the session is over (the server then
-   * deleted it). Other failures go to the error handler.
+   * Deletes {@code path} if it is still this session's node, retrying across connection loss for as
+   * long as the session lives. Completes (never fails) when the node is gone, is not ours, or the
+   * session is over (the server then deleted it). Other failures go to the error handler.
    */
   CompletableFuture<Void> deleteOwnedUntilGone(ZkPath path) {
     CompletableFuture<Void> done = new CompletableFuture<>();
@@ -451,7 +482,8 @@ public final class Session {
     return f;
   }
 
-  // ---- connection state, driven by the client's session tracker -----------------------------------------------
+  // ---- connection state, driven by the client's session tracker
+  // -----------------------------------------------
 
   void suspended() {
     stateLock.lock();
@@ -501,9 +533,9 @@ public final class Session {
   }
 
   /**
-   * Ends the session for a closing client: its holds become LOST with {@link LossReason#CLIENT_CLOSED}. When the client
-   * does not own the ZooKeeper connection (the session lives on), the holds' nodes are then deleted, one attempt each,
-   * waiting at most {@code wait}.
+   * Ends the session for a closing client: its holds become LOST with {@link
+   * LossReason#CLIENT_CLOSED}. When the client does not own the ZooKeeper connection (the session
+   * lives on), the holds' nodes are then deleted, one attempt each, waiting at most {@code wait}.
    */
   void closeForClient(boolean deleteHoldNodes, Duration wait) {
     List<ZkPath> paths = holds.stream().map(Hold::path).toList();
@@ -528,7 +560,8 @@ public final class Session {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (Exception e) {
-      ctx.errors().handle("deleting hold nodes of session 0x" + Long.toHexString(id) + " on close", e);
+      ctx.errors()
+          .handle("deleting hold nodes of session 0x" + Long.toHexString(id) + " on close", e);
     }
   }
 
@@ -536,14 +569,16 @@ public final class Session {
     return zk;
   }
 
-  // ---- attempts and retries -----------------------------------------------------------------------------------
+  // ---- attempts and retries
+  // -----------------------------------------------------------------------------------
 
   /** One attempt, with errors translated; fails at once if the session is over. */
   private <T> CompletableFuture<T> attempt(
       String what, ZkPath path, Supplier<CompletableFuture<T>> op) {
     if (connection == Connection.OVER) {
       return CompletableFuture.failedFuture(
-          new SessionLostException(id, what + ": not attempted, the session ended (" + ended.getNow(null) + ")"));
+          new SessionLostException(
+              id, what + ": not attempted, the session ended (" + ended.getNow(null) + ")"));
     }
     CompletableFuture<T> out = new CompletableFuture<>();
     CompletableFuture<T> started;
@@ -553,17 +588,19 @@ public final class Session {
       return CompletableFuture.failedFuture(e);
     }
     started.whenComplete(
-            (v, e) -> {
-              if (e == null) {
-                out.complete(v);
-              } else {
-                out.completeExceptionally(translate(what, path, unwrap(e)));
-              }
-            });
+        (v, e) -> {
+          if (e == null) {
+            out.complete(v);
+          } else {
+            out.completeExceptionally(translate(what, path, unwrap(e)));
+          }
+        });
     return out;
   }
 
-  /** Attempts, and after a connection loss waits for the same session to reconnect and tries again. */
+  /**
+   * Attempts, and after a connection loss waits for the same session to reconnect and tries again.
+   */
   private <T> CompletableFuture<T> retrying(
       String what, ZkPath path, Supplier<CompletableFuture<T>> op) {
     long deadline = System.nanoTime() + ctx.connectionTimeout().toNanos();
@@ -600,7 +637,8 @@ public final class Session {
                           out.completeExceptionally(t);
                         } else if (w != null) {
                           out.completeExceptionally(
-                              new SessionLostException(id, what + ": the session ended while waiting to retry", t));
+                              new SessionLostException(
+                                  id, what + ": the session ended while waiting to retry", t));
                         } else {
                           retryStep(what, path, op, deadline, out);
                         }
@@ -614,8 +652,15 @@ public final class Session {
     }
     return switch (ke.code()) {
       case SESSIONEXPIRED -> new SessionLostException(id, what + ": session expired", ke);
-      case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONMOVED -> new ConnectionLossException(
-          what + " in session 0x" + Long.toHexString(id) + ": " + ke.code() + ", outcome unknown", ke);
+      case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONMOVED ->
+          new ConnectionLossException(
+              what
+                  + " in session 0x"
+                  + Long.toHexString(id)
+                  + ": "
+                  + ke.code()
+                  + ", outcome unknown",
+              ke);
       case NOAUTH, AUTHFAILED -> new NotAuthorizedException(what, ke);
       default -> new ZooKeeperOperationException(what, path, ke);
     };

@@ -11,12 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns Curator's connection states into Baton's sessions: which session is current, when it is suspended, when it is
- * over. Curator tells us the state; the session id of Curator's current ZooKeeper handle tells us which session that
- * state belongs to, so a reconnect with a different session id ends the old session (SESSION_REPLACED) even if no
- * LOST state was reported in between.
+ * Turns Curator's connection states into Baton's sessions: which session is current, when it is
+ * suspended, when it is over. Curator tells us the state; the session id of Curator's current
+ * ZooKeeper handle tells us which session that state belongs to, so a reconnect with a different
+ * session id ends the old session (SESSION_REPLACED) even if no LOST state was reported in between.
  *
- * <p>Thread-safe: Curator delivers states on one thread in order; {@code current} is read lock-free by others.
+ * <p>Thread-safe: Curator delivers states on one thread in order; {@code current} is read lock-free
+ * by others.
  */
 final class SessionTracker implements ConnectionStateListener {
 

@@ -6,8 +6,8 @@ import java.util.Optional;
 
 /**
  * TLS for the client's connections to the ensemble (ZooKeeper's Netty client socket with {@code
- * zookeeper.client.secure}). A trust store is required; a key store is needed when servers demand client
- * certificates.
+ * zookeeper.client.secure}). A trust store is required; a key store is needed when servers demand
+ * client certificates.
  *
  * <p>Immutable. {@link #toString()} hides the passwords.
  *
@@ -31,7 +31,10 @@ public record TlsSettings(
     Objects.requireNonNull(keyStorePassword, "keyStorePassword");
   }
 
-  /** Server authentication only: trust these servers, present no client certificate, verify host names. */
+  /**
+   * Server authentication only: trust these servers, present no client certificate, verify host
+   * names.
+   */
   public static TlsSettings trusting(Path trustStore, String password) {
     return new TlsSettings(trustStore, password, Optional.empty(), "", true);
   }
@@ -42,7 +45,9 @@ public record TlsSettings(
         trustStore, trustStorePassword, Optional.of(keyStore), password, hostnameVerification);
   }
 
-  /** Turns host name verification on or off (off is for test certificates issued to no host name). */
+  /**
+   * Turns host name verification on or off (off is for test certificates issued to no host name).
+   */
   public TlsSettings withHostnameVerification(boolean verify) {
     return new TlsSettings(trustStore, trustStorePassword, keyStore, keyStorePassword, verify);
   }

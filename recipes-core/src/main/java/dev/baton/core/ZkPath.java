@@ -6,15 +6,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An absolute ZooKeeper path, checked when it is made so that a bad path is rejected before anything is written.
+ * An absolute ZooKeeper path, checked when it is made so that a bad path is rejected before
+ * anything is written.
  *
- * <p>Rules (ZooKeeper's, stated up front): starts with {@code /}; no trailing {@code /} except the root; no empty
- * segment ({@code //}); no {@code .} or {@code ..} segment; no NUL, no control characters {@code U+0001-U+001F} and
- * {@code U+007F-U+009F}, no {@code U+D800-U+F8FF} and no {@code U+FFF0-U+FFFF}. Each rejection names the path and
- * what is wrong with it.
+ * <p>Rules (ZooKeeper's, stated up front): starts with {@code /}; no trailing {@code /} except the
+ * root; no empty segment ({@code //}); no {@code .} or {@code ..} segment; no NUL, no control
+ * characters {@code U+0001-U+001F} and {@code U+007F-U+009F}, no {@code U+D800-U+F8FF} and no
+ * {@code U+FFF0-U+FFFF}. Each rejection names the path and what is wrong with it.
  *
- * <p>Paths are relative to the client's namespace (chroot) when the client has one: {@code /locks/a} on a client with
- * namespace {@code app} is {@code /app/locks/a} on the server.
+ * <p>Paths are relative to the client's namespace (chroot) when the client has one: {@code
+ * /locks/a} on a client with namespace {@code app} is {@code /app/locks/a} on the server.
  *
  * <p>Immutable and thread-safe.
  */
@@ -42,7 +43,8 @@ public final class ZkPath implements Comparable<ZkPath> {
     }
     String problem = problemWith(path);
     if (problem != null) {
-      throw new IllegalArgumentException("invalid ZooKeeper path '" + printable(path) + "': " + problem);
+      throw new IllegalArgumentException(
+          "invalid ZooKeeper path '" + printable(path) + "': " + problem);
     }
     return new ZkPath(path);
   }
@@ -55,8 +57,8 @@ public final class ZkPath implements Comparable<ZkPath> {
   /**
    * The child of this path with the given single segment name.
    *
-   * @throws IllegalArgumentException if the name is empty, contains {@code /}, is {@code .}/{@code ..} or has illegal
-   *     characters; the message names the resulting path
+   * @throws IllegalArgumentException if the name is empty, contains {@code /}, is {@code .}/{@code
+   *     ..} or has illegal characters; the message names the resulting path
    */
   public ZkPath child(String name) {
     if (name == null || name.isEmpty()) {
@@ -73,7 +75,11 @@ public final class ZkPath implements Comparable<ZkPath> {
   public ZkPath resolve(String relative) {
     if (relative == null || relative.isEmpty() || relative.startsWith("/")) {
       throw new IllegalArgumentException(
-          "relative path '" + relative + "' under '" + value + "' must be non-empty and not start with '/'");
+          "relative path '"
+              + relative
+              + "' under '"
+              + value
+              + "' must be non-empty and not start with '/'");
     }
     return of(isRoot() ? "/" + relative : value + "/" + relative);
   }

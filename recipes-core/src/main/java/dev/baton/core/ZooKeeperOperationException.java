@@ -4,8 +4,9 @@ import java.util.Optional;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * The server refused an operation for a reason other than session, connection or rights: no such node, node exists,
- * bad version, not empty, and so on. {@link #code()} tells which, {@link #path()} where.
+ * The server refused an operation for a reason other than session, connection or rights: no such
+ * node, node exists, bad version, not empty, and so on. {@link #code()} tells which, {@link
+ * #path()} where.
  */
 public final class ZooKeeperOperationException extends BatonException {
 

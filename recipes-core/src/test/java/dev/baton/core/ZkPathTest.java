@@ -47,7 +47,18 @@ class ZkPathTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/a\u0000b", "/a\u0001", "/a\u001fb", "/a\u007f", "/a\u009f", "/a\ud800", "/a\uf8ff", "/a\ufff0", "/a\uffff"})
+  @ValueSource(
+      strings = {
+        "/a\u0000b",
+        "/a\u0001",
+        "/a\u001fb",
+        "/a\u007f",
+        "/a\u009f",
+        "/a\ud800",
+        "/a\uf8ff",
+        "/a\ufff0",
+        "/a\uffff"
+      })
   void of_illegalCharacters_areRejectedAndShownReadably(String path) {
     assertThatThrownBy(() -> ZkPath.of(path))
         .isInstanceOf(IllegalArgumentException.class)

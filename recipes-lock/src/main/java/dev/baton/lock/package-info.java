@@ -1,5 +1,5 @@
 /**
- * Baton's lock recipes. This module is a placeholder in the reactor until its issue lands; it depends on
- * {@code recipes-core} only.
+ * Baton's lock recipes. This module is a placeholder in the reactor until its issue lands; it
+ * depends on {@code recipes-core} only.
  */
 package dev.baton.lock;

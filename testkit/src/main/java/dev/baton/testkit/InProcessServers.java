@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Quorum peers in this JVM: the real {@code QuorumPeer} code, each on its own thread, parsed from the same zoo.cfg the
- * other backends use. Fast to start; cannot be paused, and "kill" can only be a shutdown (there is no process to
- * SIGKILL).
+ * Quorum peers in this JVM: the real {@code QuorumPeer} code, each on its own thread, parsed from
+ * the same zoo.cfg the other backends use. Fast to start; cannot be paused, and "kill" can only be
+ * a shutdown (there is no process to SIGKILL).
  *
  * <p>Confined to the owning ensemble, which serialises calls.
  */
@@ -49,7 +49,8 @@ final class InProcessServers implements ServerBackend {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (QuorumPeerConfig.ConfigException e) {
-      throw new IllegalStateException("bad zoo.cfg for server " + spec.id() + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "bad zoo.cfg for server " + spec.id() + ": " + e.getMessage(), e);
     }
     Peer main = new Peer();
     Thread t =
@@ -102,13 +103,17 @@ final class InProcessServers implements ServerBackend {
   @Override
   public void pause(int id) {
     throw new UnsupportedOperationException(
-        "the in-process backend cannot pause server " + id + ": use Backend.PROCESS or Backend.CONTAINERS");
+        "the in-process backend cannot pause server "
+            + id
+            + ": use Backend.PROCESS or Backend.CONTAINERS");
   }
 
   @Override
   public void resume(int id) {
     throw new UnsupportedOperationException(
-        "the in-process backend cannot resume server " + id + ": use Backend.PROCESS or Backend.CONTAINERS");
+        "the in-process backend cannot resume server "
+            + id
+            + ": use Backend.PROCESS or Backend.CONTAINERS");
   }
 
   @Override
@@ -124,7 +129,11 @@ final class InProcessServers implements ServerBackend {
       return "in-process server " + id + " (not running)";
     }
     Throwable f = r.main().failure;
-    return "in-process server " + id + " on thread " + r.thread().getName() + (f == null ? "" : ", failed: " + f);
+    return "in-process server "
+        + id
+        + " on thread "
+        + r.thread().getName()
+        + (f == null ? "" : ", failed: " + f);
   }
 
   @Override

@@ -12,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Free 127.0.0.1 ports for servers. They are chosen below the kernel's ephemeral range (which starts at 32768 here) so
- * that an outgoing client connection cannot take one between "found free" and "bound by the server"; ports handed out
- * in this JVM are remembered until released so that two ensembles never get the same one.
+ * Free 127.0.0.1 ports for servers. They are chosen below the kernel's ephemeral range (which
+ * starts at 32768 here) so that an outgoing client connection cannot take one between "found free"
+ * and "bound by the server"; ports handed out in this JVM are remembered until released so that two
+ * ensembles never get the same one.
  *
  * <p>Thread-safe (a concurrent set of reserved ports).
  */
@@ -50,8 +51,9 @@ final class Ports {
   }
 
   /**
-   * Whether a listener could bind 127.0.0.1:port right now. With SO_REUSEADDR, as ZooKeeper's own listeners bind: a
-   * port held only by connections in TIME_WAIT is free, a port with a live listener is not.
+   * Whether a listener could bind 127.0.0.1:port right now. With SO_REUSEADDR, as ZooKeeper's own
+   * listeners bind: a port held only by connections in TIME_WAIT is free, a port with a live
+   * listener is not.
    */
   static boolean isFree(int port) {
     try (ServerSocket s = new ServerSocket()) {

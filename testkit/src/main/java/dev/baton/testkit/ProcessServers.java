@@ -13,9 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One child JVM per server running {@code QuorumPeerMain} with the ZooKeeper jars of the test's class path. Kill is
- * SIGKILL, stop is SIGTERM (then SIGKILL after 10 s), pause is SIGSTOP and resume SIGCONT: the faults a real server
- * process suffers. Each server's output goes to {@code server.log} in its data folder.
+ * One child JVM per server running {@code QuorumPeerMain} with the ZooKeeper jars of the test's
+ * class path. Kill is SIGKILL, stop is SIGTERM (then SIGKILL after 10 s), pause is SIGSTOP and
+ * resume SIGCONT: the faults a real server process suffers. Each server's output goes to {@code
+ * server.log} in its data folder.
  *
  * <p>Confined to the owning ensemble, which serialises calls.
  */

@@ -14,11 +14,13 @@ import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 
 /**
- * The jars a ZooKeeper server ({@code QuorumPeerMain}) needs, taken from the test's own class path so that the servers
- * run exactly the ZooKeeper version the tests compile against. Surefire's manifest-only jar is expanded.
+ * The jars a ZooKeeper server ({@code QuorumPeerMain}) needs, taken from the test's own class path
+ * so that the servers run exactly the ZooKeeper version the tests compile against. Surefire's
+ * manifest-only jar is expanded.
  *
- * <p>Only the server's own dependencies are kept (by jar name), so containers get a few MB copied in, not the whole
- * test class path. Netty's tcnative jars (OpenSSL, several platforms) are left out: the server uses the JDK's TLS.
+ * <p>Only the server's own dependencies are kept (by jar name), so containers get a few MB copied
+ * in, not the whole test class path. Netty's tcnative jars (OpenSSL, several platforms) are left
+ * out: the server uses the JDK's TLS.
  *
  * <p>Immutable once computed; computed once per JVM.
  */
@@ -75,13 +77,17 @@ final class ServerClasspath {
     }
     if (out.stream().noneMatch(p -> p.getFileName().toString().startsWith("zookeeper-jute"))) {
       throw new IllegalStateException(
-          "ZooKeeper's server jars are not on the class path (looked for zookeeper-*.jar in " + all.size()
+          "ZooKeeper's server jars are not on the class path (looked for zookeeper-*.jar in "
+              + all.size()
               + " entries): add org.apache.zookeeper:zookeeper to the test dependencies");
     }
     return out;
   }
 
-  /** Adds a class path entry and, for a jar with a manifest Class-Path (surefire's booter), what it names. */
+  /**
+   * Adds a class path entry and, for a jar with a manifest Class-Path (surefire's booter), what it
+   * names.
+   */
   private static void expand(Path entry, Set<Path> into) {
     if (!into.add(entry) || !Files.isRegularFile(entry) || !entry.toString().endsWith(".jar")) {
       return;
@@ -97,9 +103,7 @@ final class ServerClasspath {
           continue;
         }
         Path p =
-            ref.startsWith("file:")
-                ? Path.of(URI.create(ref))
-                : entry.getParent().resolve(ref);
+            ref.startsWith("file:") ? Path.of(URI.create(ref)) : entry.getParent().resolve(ref);
         expand(p.toAbsolutePath().normalize(), into);
       }
     } catch (IOException e) {

@@ -1,7 +1,8 @@
 package dev.baton.testkit;
 
 /**
- * One server of an ensemble: its id (ZooKeeper's {@code myid}, 1-based) and its three 127.0.0.1 ports.
+ * One server of an ensemble: its id (ZooKeeper's {@code myid}, 1-based) and its three 127.0.0.1
+ * ports.
  *
  * <p>Immutable.
  */

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Connects Baton clients for one test: each client has its own session, its namespace is the test's chroot, and all
- * are closed after the test. Injected by {@link WithZooKeeper}; usable without it.
+ * Connects Baton clients for one test: each client has its own session, its namespace is the test's
+ * chroot, and all are closed after the test. Injected by {@link WithZooKeeper}; usable without it.
  *
  * <p>Thread-safe.
  */
@@ -24,7 +24,10 @@ public final class TestClients implements AutoCloseable {
    * @param chroot every client's namespace; created on first connect if missing
    */
   public TestClients(
-      ZooKeeperEnsemble ensemble, ZkPath chroot, Duration sessionTimeout, Duration connectionTimeout) {
+      ZooKeeperEnsemble ensemble,
+      ZkPath chroot,
+      Duration sessionTimeout,
+      Duration connectionTimeout) {
     this.ensemble = ensemble;
     this.chroot = chroot;
     this.sessionTimeout = sessionTimeout;
@@ -46,7 +49,9 @@ public final class TestClients implements AutoCloseable {
     return connect(ensemble.connectString());
   }
 
-  /** A client connected through its own new proxy, returned with it so that the test can cut it off. */
+  /**
+   * A client connected through its own new proxy, returned with it so that the test can cut it off.
+   */
   public ProxiedClient connectThroughNewProxy() {
     ClientProxy proxy = ensemble.newProxy();
     owned.add(proxy);

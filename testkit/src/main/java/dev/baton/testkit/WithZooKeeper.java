@@ -9,17 +9,19 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives a JUnit 5 test class a real ZooKeeper ensemble, started once for the class and torn down after it (servers,
- * processes, containers, data folders, proxies and ports, also when tests fail), and gives each test its own chroot.
+ * Gives a JUnit 5 test class a real ZooKeeper ensemble, started once for the class and torn down
+ * after it (servers, processes, containers, data folders, proxies and ports, also when tests fail),
+ * and gives each test its own chroot.
  *
  * <p>Test methods (and constructors and lifecycle methods) can declare parameters of these types:
  *
  * <ul>
  *   <li>{@link ZooKeeperEnsemble}: the class's ensemble, for faults;
- *   <li>{@link dev.baton.core.Baton}: a client connected through the test's {@link ClientProxy}, whose namespace is
- *       the test's chroot, closed after the test;
+ *   <li>{@link dev.baton.core.Baton}: a client connected through the test's {@link ClientProxy},
+ *       whose namespace is the test's chroot, closed after the test;
  *   <li>{@link ClientProxy}: the proxy that client goes through, to cut it off;
- *   <li>{@link TestClients}: to connect more clients (each with its own session) in the same chroot.
+ *   <li>{@link TestClients}: to connect more clients (each with its own session) in the same
+ *       chroot.
  * </ul>
  *
  * <pre>{@code
@@ -41,8 +43,8 @@ public @interface WithZooKeeper {
   int size() default 3;
 
   /**
-   * The backend, at most one; none means {@link Backend#fromEnvironment()} ({@code BATON_TESTKIT_BACKEND}, else
-   * containers when Docker answers, else in-process).
+   * The backend, at most one; none means {@link Backend#fromEnvironment()} ({@code
+   * BATON_TESTKIT_BACKEND}, else containers when Docker answers, else in-process).
    */
   Backend[] backend() default {};
 

@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * N real ZooKeeper 3.9.5 servers (N = 1, 3 or 5) forming a real quorum on 127.0.0.1, for tests. The {@link Backend}
- * decides where they run; the faults are the same verbs on every backend (where the backend can suffer them).
+ * N real ZooKeeper 3.9.5 servers (N = 1, 3 or 5) forming a real quorum on 127.0.0.1, for tests. The
+ * {@link Backend} decides where they run; the faults are the same verbs on every backend (where the
+ * backend can suffer them).
  *
  * <pre>{@code
  * try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.builder().size(3).backend(Backend.PROCESS).start()) {
@@ -36,13 +37,15 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Faults: {@link #stopServer}, {@link #startServer}, {@link #restartServer}, {@link #killServer}, {@link #killLeader}, {@link #pauseServer},
- * {@link #resumeServer}, {@link #expireSession} (ends a client's session on the server, as after a long partition), and
- * {@link #newProxy} / {@link ClientProxy#cutOffFor} to cut one client off from every server.
+ * <p>Faults: {@link #stopServer}, {@link #startServer}, {@link #restartServer}, {@link
+ * #killServer}, {@link #killLeader}, {@link #pauseServer}, {@link #resumeServer}, {@link
+ * #expireSession} (ends a client's session on the server, as after a long partition), and {@link
+ * #newProxy} / {@link ClientProxy#cutOffFor} to cut one client off from every server.
  *
- * <p>Servers run with a small tick (200 ms by default), {@code forceSync=no}, four-letter words enabled, the admin
- * server off, sessions allowed from 400 ms to 60 s. {@link #close()} stops every server and removes every process,
- * container, data folder, proxy and port reservation, also when a start failed half way.
+ * <p>Servers run with a small tick (200 ms by default), {@code forceSync=no}, four-letter words
+ * enabled, the admin server off, sessions allowed from 400 ms to 60 s. {@link #close()} stops every
+ * server and removes every process, container, data folder, proxy and port reservation, also when a
+ * start failed half way.
  *
  * <p>Thread-safe: fault verbs are serialised by a lock; queries may run concurrently with them.
  */
@@ -72,7 +75,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
     this.specs = List.copyOf(s);
     this.dataRoot = Files.createTempDirectory("baton-zk-");
-    String id = dataRoot.getFileName().toString() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String id =
+        dataRoot.getFileName().toString() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.servers =
         switch (backend) {
           case IN_PROCESS -> new InProcessServers();
@@ -81,17 +85,23 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         };
   }
 
-  /** A builder: size 3, backend from the environment ({@link Backend#fromEnvironment()}), tick 200 ms. */
+  /**
+   * A builder: size 3, backend from the environment ({@link Backend#fromEnvironment()}), tick 200
+   * ms.
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Starts {@code size} servers on the backend chosen by the environment and waits for a quorum. */
+  /**
+   * Starts {@code size} servers on the backend chosen by the environment and waits for a quorum.
+   */
   public static ZooKeeperEnsemble start(int size) {
     return builder().size(size).start();
   }
 
-  // ---- what it is ---------------------------------------------------------------------------------------------
+  // ---- what it is
+  // ---------------------------------------------------------------------------------------------
 
   /** Number of servers. */
   public int size() {
@@ -138,16 +148,19 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     return startTime;
   }
 
-  // ---- state ----------------------------------------------------------------------------------------------------
+  // ---- state
+  // ----------------------------------------------------------------------------------------------------
 
   /**
-   * The server's role from its {@code srvr} answer: {@code leader}, {@code follower}, {@code observer}, or empty when it
-   * does not answer or serves no quorum ("This ZooKeeper instance is not currently serving requests").
+   * The server's role from its {@code srvr} answer: {@code leader}, {@code follower}, {@code
+   * observer}, or empty when it does not answer or serves no quorum ("This ZooKeeper instance is
+   * not currently serving requests").
    */
   public Optional<String> mode(int id) {
     try {
       String answer =
-          FourLetterWordMain.send4LetterWord("127.0.0.1", spec(id).clientPort(), "srvr", false, 1000);
+          FourLetterWordMain.send4LetterWord(
+              "127.0.0.1", spec(id).clientPort(), "srvr", false, 1000);
       for (String line : answer.split("\n")) {
         if (line.startsWith("Mode: ")) {
           return Optional.of(line.substring(6).trim());
@@ -205,25 +218,29 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return s.id();
       }
     }
-    throw new IllegalStateException("the leader stepped down while it was looked up; " + describeServers());
+    throw new IllegalStateException(
+        "the leader stepped down while it was looked up; " + describeServers());
   }
 
-  // ---- faults ---------------------------------------------------------------------------------------------------
+  // ---- faults
+  // ---------------------------------------------------------------------------------------------------
 
   /** Stops a server gracefully. */
   public void stopServer(int id) {
-    withFaultLock(() -> {
-      servers.stop(spec(id).id());
-      paused.remove(id);
-    });
+    withFaultLock(
+        () -> {
+          servers.stop(spec(id).id());
+          paused.remove(id);
+        });
   }
 
   /** Ends a server abruptly: SIGKILL for processes and containers, a shutdown in-process. */
   public void killServer(int id) {
-    withFaultLock(() -> {
-      servers.kill(spec(id).id());
-      paused.remove(id);
-    });
+    withFaultLock(
+        () -> {
+          servers.kill(spec(id).id());
+          paused.remove(id);
+        });
   }
 
   /** Starts a stopped or killed server with its old data and waits until it serves again. */
@@ -247,18 +264,20 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
   /** Freezes a server (SIGSTOP or the engine's pause): it keeps its sockets but answers nothing. */
   public void pauseServer(int id) {
-    withFaultLock(() -> {
-      servers.pause(spec(id).id());
-      paused.add(id);
-    });
+    withFaultLock(
+        () -> {
+          servers.pause(spec(id).id());
+          paused.add(id);
+        });
   }
 
   /** Resumes a paused server. */
   public void resumeServer(int id) {
-    withFaultLock(() -> {
-      servers.resume(spec(id).id());
-      paused.remove(id);
-    });
+    withFaultLock(
+        () -> {
+          servers.resume(spec(id).id());
+          paused.remove(id);
+        });
   }
 
   /** Whether {@link #pauseServer} was called for the server and {@link #resumeServer} was not. */
@@ -272,9 +291,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
   }
 
   /**
-   * Ends a session on the servers: a second client joins the session with its id and password and closes it, so the
-   * servers end it and delete its ephemeral nodes at once, as after a partition longer than the session timeout. The
-   * session's own client learns of it the next time it talks to a server.
+   * Ends a session on the servers: a second client joins the session with its id and password and
+   * closes it, so the servers end it and delete its ephemeral nodes at once, as after a partition
+   * longer than the session timeout. The session's own client learns of it the next time it talks
+   * to a server.
    */
   public void expireSession(long sessionId, byte[] password) {
     CountDownLatch joined = new CountDownLatch(1);
@@ -290,7 +310,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
       try {
         if (!joined.await(30, TimeUnit.SECONDS)) {
           throw new IllegalStateException(
-              "could not join session 0x" + Long.toHexString(sessionId) + " to expire it; " + describeServers());
+              "could not join session 0x"
+                  + Long.toHexString(sessionId)
+                  + " to expire it; "
+                  + describeServers());
         }
       } finally {
         twin.close();
@@ -303,7 +326,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
   }
 
-  /** Ends the current session of a Baton client on the servers (see {@link #expireSession(long, byte[])}). */
+  /**
+   * Ends the current session of a Baton client on the servers (see {@link #expireSession(long,
+   * byte[])}).
+   */
   public void expireSession(Baton client) {
     try {
       ZooKeeper zk = client.curator().getZookeeperClient().getZooKeeper();
@@ -321,8 +347,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
   /**
    * A loopback proxy in front of every server, for one client: connect the client to {@link
-   * ClientProxy#connectString()} and cut it off from the whole ensemble with {@link ClientProxy#cutOffFor}. Closed with
-   * the ensemble.
+   * ClientProxy#connectString()} and cut it off from the whole ensemble with {@link
+   * ClientProxy#cutOffFor}. Closed with the ensemble.
    */
   public ClientProxy newProxy() {
     ClientProxy p = ClientProxy.start(clientPorts());
@@ -375,7 +401,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     return "ZooKeeperEnsemble[" + backend.envName() + ", " + connectString() + "]";
   }
 
-  // ---- internals --------------------------------------------------------------------------------------------------
+  // ---- internals
+  // --------------------------------------------------------------------------------------------------
 
   private void startAll(Duration timeout) {
     long t0 = System.nanoTime();
@@ -384,7 +411,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     }
     awaitQuorum(timeout);
     startTime = Duration.ofNanos(System.nanoTime() - t0);
-    log.info("{} ensemble of {} serving after {} ms", backend.envName(), size(), startTime.toMillis());
+    log.info(
+        "{} ensemble of {} serving after {} ms", backend.envName(), size(), startTime.toMillis());
   }
 
   private void launch(ServerSpec s) {
@@ -423,7 +451,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
   private ServerSpec spec(int id) {
     if (id < 1 || id > specs.size()) {
-      throw new IllegalArgumentException("no server " + id + " in an ensemble of " + specs.size() + " (ids are 1-based)");
+      throw new IllegalArgumentException(
+          "no server " + id + " in an ensemble of " + specs.size() + " (ids are 1-based)");
     }
     return specs.get(id - 1);
   }
@@ -491,7 +520,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
       return this;
     }
 
-    /** ZooKeeper's tick (session timeouts are clamped to 2-20 ticks unless set otherwise; here 400 ms to 60 s). */
+    /**
+     * ZooKeeper's tick (session timeouts are clamped to 2-20 ticks unless set otherwise; here 400
+     * ms to 60 s).
+     */
     public Builder tickTime(Duration tick) {
       if (tick.toMillis() < 10 || tick.toMillis() > 2000) {
         throw new IllegalArgumentException("tick time must be 10 ms to 2 s, not " + tick);

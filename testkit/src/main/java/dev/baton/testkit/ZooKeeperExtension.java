@@ -19,8 +19,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link WithZooKeeper}. The ensemble lives in the class's extension store and the
- * per-test clients in the test's store, so JUnit closes both even when a test or a callback fails.
+ * The JUnit 5 extension behind {@link WithZooKeeper}. The ensemble lives in the class's extension
+ * store and the per-test clients in the test's store, so JUnit closes both even when a test or a
+ * callback fails.
  *
  * <p>Thread-safe as JUnit requires (state lives in the stores).
  */
@@ -66,7 +67,9 @@ public final class ZooKeeperExtension
     }
     if (context.getTestMethod().isEmpty()) {
       throw new ParameterResolutionException(
-          type.getSimpleName() + " is per test: declare it on a test method, not on " + p.getDeclaringExecutable());
+          type.getSimpleName()
+              + " is per test: declare it on a test method, not on "
+              + p.getDeclaringExecutable());
     }
     PerTest t = perTest(context);
     if (type == Baton.class) {
@@ -107,18 +110,22 @@ public final class ZooKeeperExtension
     Optional<ExtensionContext> c = Optional.of(context);
     while (c.isPresent()) {
       Optional<WithZooKeeper> a =
-          c.get().getTestClass().flatMap(k -> AnnotationSupport.findAnnotation(k, WithZooKeeper.class));
+          c.get()
+              .getTestClass()
+              .flatMap(k -> AnnotationSupport.findAnnotation(k, WithZooKeeper.class));
       if (a.isPresent()) {
         return a.get();
       }
       c = c.get().getParent();
     }
     throw new IllegalStateException(
-        "ZooKeeperExtension needs @WithZooKeeper on the test class " + context.getTestClass().orElse(null));
+        "ZooKeeperExtension needs @WithZooKeeper on the test class "
+            + context.getTestClass().orElse(null));
   }
 
   /** A test's chroot, its proxy and clients. */
-  private record PerTest(TestClients clients, ClientProxy proxy, Baton client) implements AutoCloseable {
+  private record PerTest(TestClients clients, ClientProxy proxy, Baton client)
+      implements AutoCloseable {
 
     static PerTest create(ExtensionContext context) {
       WithZooKeeper config = config(context);

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.core.Baton;
+import dev.baton.core.Hold;
 import dev.baton.core.HoldEvent;
 import dev.baton.core.HoldState;
 import dev.baton.core.LossReason;
 import dev.baton.core.Session;
 import dev.baton.core.SessionLostException;
 import dev.baton.core.ZkPath;
-import dev.baton.core.Hold;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +22,8 @@ import org.apache.zookeeper.CreateMode;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every backend must do, run once per backend by its subclass. One ensemble per class (from {@link
- * WithZooKeeper}); tests that break a server put it back before they end.
+ * What every backend must do, run once per backend by its subclass. One ensemble per class (from
+ * {@link WithZooKeeper}); tests that break a server put it back before they end.
  */
 abstract class EnsembleContract {
 
@@ -33,7 +33,8 @@ abstract class EnsembleContract {
   abstract Backend backend();
 
   @Test
-  void ensemble_ofThree_servesWritesWithOneLeader(ZooKeeperEnsemble zk, Baton baton) throws Exception {
+  void ensemble_ofThree_servesWritesWithOneLeader(ZooKeeperEnsemble zk, Baton baton)
+      throws Exception {
     assertThat(zk.backend()).isEqualTo(backend());
     assertThat(zk.size()).isEqualTo(3);
     assertThat(zk.clientPorts()).hasSize(3).doesNotHaveDuplicates();
@@ -42,14 +43,19 @@ abstract class EnsembleContract {
       assertThat(zk.mode(id)).contains(id == leader ? "leader" : "follower");
     }
     Session s = baton.awaitSession(WAIT);
-    Session.Created c = s.create(ZkPath.of("/written"), "v".getBytes(), CreateMode.PERSISTENT).get(30, TimeUnit.SECONDS);
+    Session.Created c =
+        s.create(ZkPath.of("/written"), "v".getBytes(), CreateMode.PERSISTENT)
+            .get(30, TimeUnit.SECONDS);
     assertThat(c.path()).isEqualTo(ZkPath.of("/written"));
     assertThat(s.exists(ZkPath.of("/written"), Optional.empty()).get()).isPresent();
-    System.out.printf("[measure] %s ensemble of 3 started in %d ms%n", backend().envName(), zk.startTime().toMillis());
+    System.out.printf(
+        "[measure] %s ensemble of 3 started in %d ms%n",
+        backend().envName(), zk.startTime().toMillis());
   }
 
   @Test
-  void killLeader_writesResumeUnderADifferentLeader(ZooKeeperEnsemble zk, Baton baton) throws Exception {
+  void killLeader_writesResumeUnderADifferentLeader(ZooKeeperEnsemble zk, Baton baton)
+      throws Exception {
     Session s = baton.awaitSession(WAIT);
     s.create(ZkPath.of("/before"), NO_DATA, CreateMode.PERSISTENT).get(30, TimeUnit.SECONDS);
     long t0 = System.nanoTime();
@@ -61,7 +67,8 @@ abstract class EnsembleContract {
           .ignoreExceptions()
           .until(
               () -> {
-                baton.awaitSession(Duration.ofSeconds(5))
+                baton
+                    .awaitSession(Duration.ofSeconds(5))
                     .create(ZkPath.of("/after"), NO_DATA, CreateMode.PERSISTENT)
                     .get(5, TimeUnit.SECONDS);
                 return true;
@@ -71,7 +78,8 @@ abstract class EnsembleContract {
           backend().envName(), (System.nanoTime() - t0) / 1_000_000, old);
       int fresh = zk.leader();
       assertThat(fresh).isNotEqualTo(old);
-      assertThat(baton.awaitSession(WAIT).exists(ZkPath.of("/before"), Optional.empty()).get()).isPresent();
+      assertThat(baton.awaitSession(WAIT).exists(ZkPath.of("/before"), Optional.empty()).get())
+          .isPresent();
     } finally {
       zk.startServer(old);
     }
@@ -92,11 +100,15 @@ abstract class EnsembleContract {
     zk.expireSession(baton);
 
     await().atMost(WAIT).until(() -> hold.state() == HoldState.LOST);
-    // The servers delete the session's nodes as they end it: the deletion can reach a connected client before the
-    // expiry does, so the hold may say NODE_DELETED; the session itself then ends as SESSION_EXPIRED.
+    // The servers delete the session's nodes as they end it: the deletion can reach a connected
+    // client before the
+    // expiry does, so the hold may say NODE_DELETED; the session itself then ends as
+    // SESSION_EXPIRED.
     assertThat(hold.lossReason().get()).isIn(LossReason.SESSION_EXPIRED, LossReason.NODE_DELETED);
-    assertThat(hold.lost().toCompletableFuture().get(5, TimeUnit.SECONDS)).isEqualTo(hold.lossReason().get());
-    assertThat(first.ended().toCompletableFuture().get(60, TimeUnit.SECONDS)).isEqualTo(LossReason.SESSION_EXPIRED);
+    assertThat(hold.lost().toCompletableFuture().get(5, TimeUnit.SECONDS))
+        .isEqualTo(hold.lossReason().get());
+    assertThat(first.ended().toCompletableFuture().get(60, TimeUnit.SECONDS))
+        .isEqualTo(LossReason.SESSION_EXPIRED);
     await().atMost(WAIT).until(() -> events.stream().anyMatch(e -> e.to() == HoldState.LOST));
     assertThat(events).extracting(HoldEvent::to).containsExactly(HoldState.LOST);
 
@@ -139,8 +151,8 @@ abstract class EnsembleContract {
   }
 
   @Test
-  void cutOffClient_healedAfterTheSessionTimeout_endsLost(Baton baton, ClientProxy proxy, TestClients clients)
-      throws Exception {
+  void cutOffClient_healedAfterTheSessionTimeout_endsLost(
+      Baton baton, ClientProxy proxy, TestClients clients) throws Exception {
     Session s = baton.awaitSession(WAIT);
     ZkPath node = ZkPath.of("/long-cut");
     s.create(node, NO_DATA, CreateMode.EPHEMERAL).get(30, TimeUnit.SECONDS);
@@ -151,14 +163,14 @@ abstract class EnsembleContract {
     proxy.cutOff();
     await().atMost(baton.connectionTimeout()).until(() -> hold.state() != HoldState.HELD);
     // The servers end the session once the timeout passes without a heartbeat, and delete its node.
-    await()
-        .atMost(WAIT)
-        .until(() -> watcherSession.exists(node, Optional.empty()).get().isEmpty());
+    await().atMost(WAIT).until(() -> watcherSession.exists(node, Optional.empty()).get().isEmpty());
     await().atMost(WAIT).until(() -> hold.state() == HoldState.LOST);
     proxy.heal();
 
     assertThat(hold.lossReason()).isPresent();
-    await().atMost(WAIT).until(() -> baton.currentSession().map(x -> x.id() != s.id()).orElse(false));
+    await()
+        .atMost(WAIT)
+        .until(() -> baton.currentSession().map(x -> x.id() != s.id()).orElse(false));
     assertThat(hold.state()).isEqualTo(HoldState.LOST);
   }
 

@@ -1,6 +1,10 @@
 package dev.baton.testkit;
 
-@WithZooKeeper(size = 3, backend = Backend.PROCESS, sessionTimeoutMillis = 4000, connectionTimeoutMillis = 3000)
+@WithZooKeeper(
+    size = 3,
+    backend = Backend.PROCESS,
+    sessionTimeoutMillis = 4000,
+    connectionTimeoutMillis = 3000)
 class ProcessBackendTest extends EnsembleContract {
   @Override
   Backend backend() {

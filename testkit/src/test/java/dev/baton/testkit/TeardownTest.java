@@ -44,7 +44,8 @@ class TeardownTest {
     var results =
         EngineTestKit.engine("junit-jupiter")
             .selectors(selectClass(AlwaysFailing.class))
-            .configurationParameter("junit.jupiter.conditions.deactivate", "org.junit.*DisabledCondition")
+            .configurationParameter(
+                "junit.jupiter.conditions.deactivate", "org.junit.*DisabledCondition")
             .execute();
     results.testEvents().assertStatistics(s -> s.started(1).failed(1));
     ZooKeeperEnsemble zk = FAILED_CLASS_ENSEMBLE.get();
@@ -82,7 +83,10 @@ class TeardownTest {
         .forEach(p -> found.add("server process " + p.pid() + " still alive"));
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       String name = t.getName();
-      if (t.isAlive() && (name.startsWith("baton-zk-") || name.startsWith("baton-proxy") || mentionsPort(name, ports))) {
+      if (t.isAlive()
+          && (name.startsWith("baton-zk-")
+              || name.startsWith("baton-proxy")
+              || mentionsPort(name, ports))) {
         found.add("thread " + name + " still alive");
       }
     }
@@ -94,19 +98,22 @@ class TeardownTest {
               .withShowAll(true)
               .withLabelFilter(Map.of("dev.baton.testkit", "true"))
               .exec();
-      containers.forEach(c -> found.add("container " + c.getId() + " (" + c.getState() + ") still exists"));
+      containers.forEach(
+          c -> found.add("container " + c.getId() + " (" + c.getState() + ") still exists"));
     }
     return found;
   }
 
   private static boolean mentionsPort(String threadName, List<Integer> ports) {
-    return ports.stream().anyMatch(p -> threadName.contains(":" + p) || threadName.contains("-" + p));
+    return ports.stream()
+        .anyMatch(p -> threadName.contains(":" + p) || threadName.contains("-" + p));
   }
 
   private static void assumeBackendUsable(Backend backend) {
     if (backend == Backend.CONTAINERS) {
       Assumptions.assumeTrue(
-          TestEnvironment.containersExpectedOrAvailable(), "no Docker engine (and CI did not ask for containers)");
+          TestEnvironment.containersExpectedOrAvailable(),
+          "no Docker engine (and CI did not ask for containers)");
     }
   }
 }

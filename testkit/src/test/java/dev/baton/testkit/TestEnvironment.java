@@ -4,7 +4,10 @@ package dev.baton.testkit;
 final class TestEnvironment {
   private TestEnvironment() {}
 
-  /** True when CI asked for containers (the test must then run and fail loudly) or an engine answers. */
+  /**
+   * True when CI asked for containers (the test must then run and fail loudly) or an engine
+   * answers.
+   */
   static boolean containersExpectedOrAvailable() {
     return "containers".equals(System.getenv(Backend.ENV)) || ContainerServers.dockerAvailable();
   }

@@ -8,14 +8,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * Runs tasks one at a time, in the order they were enqueued, on an underlying executor: the per-listener ordering
- * contract of every Baton listener (Guava's Service listeners work the same way).
+ * Runs tasks one at a time, in the order they were enqueued, on an underlying executor: the
+ * per-listener ordering contract of every Baton listener (Guava's Service listeners work the same
+ * way).
  *
- * <p>Enqueueing and starting are separate ({@link #enqueue} then {@link #drain}) so a caller can fix the order of
- * events under its own lock and hand them to user code only after releasing it, even when the underlying executor runs
- * tasks inline.
+ * <p>Enqueueing and starting are separate ({@link #enqueue} then {@link #drain}) so a caller can
+ * fix the order of events under its own lock and hand them to user code only after releasing it,
+ * even when the underlying executor runs tasks inline.
  *
- * <p>Thread-safe: a lock-free queue plus a CAS-guarded "draining" flag; at most one drain runs at a time.
+ * <p>Thread-safe: a lock-free queue plus a CAS-guarded "draining" flag; at most one drain runs at a
+ * time.
  *
  * <p>Not part of Baton's public API (an {@code internal} package).
  */
@@ -71,7 +73,8 @@ public final class SerialExecutor implements Executor {
         }
       }
       draining.set(false);
-      // A task enqueued after the last poll but before the flag was cleared would be stranded: take it back.
+      // A task enqueued after the last poll but before the flag was cleared would be stranded: take
+      // it back.
       if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
         return;
       }
