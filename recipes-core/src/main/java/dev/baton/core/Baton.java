@@ -55,16 +55,17 @@ public final class Baton implements AutoCloseable {
 
   private final CuratorFramework curator;
   private final boolean ownsCurator;
+  private final String name;
   private final ClientContext ctx;
   private final SessionTracker tracker;
   private final ExecutorService ownedExecutor;
   private final Object meterRegistry;
   private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.OPEN);
 
-  private Baton(CuratorFramework curator, boolean ownsCurator, Builder b) {
+  private Baton(CuratorFramework curator, boolean ownsCurator, String name, Builder b) {
     this.curator = curator;
     this.ownsCurator = ownsCurator;
-    String name = "baton-" + CLIENTS.incrementAndGet();
+    this.name = name;
     Executor executor = b.listenerExecutor;
     if (executor == null) {
       ownedExecutor = Executors.newCachedThreadPool(daemonThreads(name + "-events"));
@@ -123,7 +124,7 @@ public final class Baton implements AutoCloseable {
       throw new IllegalStateException(
           "cannot wrap a CuratorFramework in state " + curator.getState() + ": start it first");
     }
-    return new Baton(curator, false, options);
+    return new Baton(curator, false, "baton-" + CLIENTS.incrementAndGet(), options);
   }
 
   /**
@@ -203,6 +204,14 @@ public final class Baton implements AutoCloseable {
    */
   public Optional<Object> meterRegistry() {
     return Optional.ofNullable(meterRegistry);
+  }
+
+  /**
+   * This client's name in the JVM ({@code baton-N}): the prefix of every thread it starts and the
+   * {@code client} tag of its meters.
+   */
+  public String name() {
+    return name;
   }
 
   /** Whether {@link #close()} was called. */
@@ -392,8 +401,7 @@ public final class Baton implements AutoCloseable {
               .sessionTimeoutMs(Math.toIntExact(sessionTimeout.toMillis()))
               .connectionTimeoutMs(Math.toIntExact(connectionTimeout.toMillis()))
               .retryPolicy(retryPolicy)
-              .aclProvider(curatorAcls(acls))
-              .threadFactory(daemonThreads("baton-curator"));
+              .aclProvider(curatorAcls(acls));
       if (namespace != null) {
         cb.namespace(namespace);
       }
@@ -403,9 +411,11 @@ public final class Baton implements AutoCloseable {
       if (tls != null) {
         cb.zkClientConfig(tlsConfig(tls));
       }
+      String name = "baton-" + CLIENTS.incrementAndGet();
+      cb.threadFactory(daemonThreads(name + "-curator"));
       CuratorFramework curator = cb.build();
       curator.start();
-      return new Baton(curator, true, this);
+      return new Baton(curator, true, name, this);
     }
 
     private static Duration positive(String what, Duration d) {

@@ -419,6 +419,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("ensemble is closed");
     }
+    if (servers.isRunning(s.id())) {
+      return;
+    }
     Path dir = dataRoot.resolve("server-" + s.id());
     try {
       Files.createDirectories(dir);
