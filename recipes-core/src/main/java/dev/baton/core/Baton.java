@@ -155,7 +155,7 @@ public final class Baton implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new BatonTimeoutException("waiting for a ZooKeeper session", timeout);
     } catch (ExecutionException e) {
-      Throwable cause = Session.unwrap(e.getCause());
+      Throwable cause = SessionCalls.unwrap(e.getCause());
       if (cause instanceof RuntimeException r) {
         throw r;
       }

@@ -7,15 +7,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -62,6 +58,7 @@ public final class Session {
   private final long id;
   private final long epoch;
   private final ClientContext ctx;
+  private final SessionCalls calls;
   private final ReentrantLock stateLock = new ReentrantLock();
   private final Set<Hold> holds = ConcurrentHashMap.newKeySet();
   private final CompletableFuture<LossReason> ended = new CompletableFuture<>();
@@ -73,6 +70,7 @@ public final class Session {
     this.id = id;
     this.epoch = epoch;
     this.ctx = ctx;
+    this.calls = new SessionCalls(this, zk, ctx);
   }
 
   /** ZooKeeper's session id. */
@@ -133,26 +131,13 @@ public final class Session {
    * #ensurePath}).
    */
   public CompletableFuture<Created> create(ZkPath path, byte[] data, CreateMode mode) {
-    return attempt(
+    return calls.attempt(
         "create " + path,
         path,
-        () -> {
-          CompletableFuture<Created> f = new CompletableFuture<>();
-          zk.create(
-              ctx.serverPath(path),
-              data,
-              ctx.acls().aclFor(path),
-              mode,
-              (rc, p, c, name, stat) -> {
-                if (rc == 0) {
-                  f.complete(new Created(ctx.clientPath(name), stat));
-                } else {
-                  f.completeExceptionally(KeeperException.create(Code.get(rc), p));
-                }
-              },
-              null);
-          return f;
-        });
+        () ->
+            calls
+                .create(ctx.serverPath(path), data, ctx.acls().aclFor(path), mode, false)
+                .thenApply(c -> new Created(ctx.clientPath(c.path()), c.stat())));
   }
 
   /**
@@ -177,28 +162,16 @@ public final class Session {
     for (String p : serverPaths) {
       chain =
           chain.thenCompose(
-              v -> retrying("ensure " + p, path, () -> createIfMissing(p, path, mode)));
+              v ->
+                  calls.retrying(
+                      "ensure " + p,
+                      path,
+                      () ->
+                          calls
+                              .create(p, new byte[0], ctx.acls().aclFor(path), mode, true)
+                              .thenApply(c -> (Void) null)));
     }
     return chain;
-  }
-
-  private CompletableFuture<Void> createIfMissing(
-      String serverPath, ZkPath forPath, CreateMode mode) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    zk.create(
-        serverPath,
-        new byte[0],
-        ctx.acls().aclFor(forPath),
-        mode,
-        (rc, p, c, name) -> {
-          if (rc == 0 || rc == Code.NODEEXISTS.intValue()) {
-            f.complete(null);
-          } else {
-            f.completeExceptionally(KeeperException.create(Code.get(rc), p));
-          }
-        },
-        null);
-    return f;
   }
 
   /**
@@ -206,26 +179,8 @@ public final class Session {
    * connection loss.
    */
   public CompletableFuture<Optional<Stat>> exists(ZkPath path, Optional<Watcher> watcher) {
-    return retrying(
-        "exists " + path,
-        path,
-        () -> {
-          CompletableFuture<Optional<Stat>> f = new CompletableFuture<>();
-          zk.exists(
-              ctx.serverPath(path),
-              watcher.orElse(null),
-              (rc, p, c, stat) -> {
-                if (rc == 0) {
-                  f.complete(Optional.of(stat));
-                } else if (rc == Code.NONODE.intValue()) {
-                  f.complete(Optional.empty());
-                } else {
-                  f.completeExceptionally(KeeperException.create(Code.get(rc), p));
-                }
-              },
-              null);
-          return f;
-        });
+    return calls.retrying(
+        "exists " + path, path, () -> calls.exists(ctx.serverPath(path), watcher.orElse(null)));
   }
 
   /**
@@ -233,24 +188,10 @@ public final class Session {
    * connection loss.
    */
   public CompletableFuture<List<String>> getChildren(ZkPath path, Optional<Watcher> watcher) {
-    return retrying(
+    return calls.retrying(
         "getChildren " + path,
         path,
-        () -> {
-          CompletableFuture<List<String>> f = new CompletableFuture<>();
-          zk.getChildren(
-              ctx.serverPath(path),
-              watcher.orElse(null),
-              (rc, p, c, children) -> {
-                if (rc == 0) {
-                  f.complete(List.copyOf(children));
-                } else {
-                  f.completeExceptionally(KeeperException.create(Code.get(rc), p));
-                }
-              },
-              null);
-          return f;
-        });
+        () -> calls.getChildren(ctx.serverPath(path), watcher.orElse(null)));
   }
 
   /**
@@ -259,23 +200,8 @@ public final class Session {
    * node gone should treat NONODE as success.
    */
   public CompletableFuture<Void> delete(ZkPath path, int version) {
-    return retrying("delete " + path, path, () -> rawDelete(ctx.serverPath(path), version));
-  }
-
-  private CompletableFuture<Void> rawDelete(String serverPath, int version) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    zk.delete(
-        serverPath,
-        version,
-        (rc, p, c) -> {
-          if (rc == 0) {
-            f.complete(null);
-          } else {
-            f.completeExceptionally(KeeperException.create(Code.get(rc), p));
-          }
-        },
-        null);
-    return f;
+    return calls.retrying(
+        "delete " + path, path, () -> calls.delete(ctx.serverPath(path), version));
   }
 
   /**
@@ -283,23 +209,7 @@ public final class Session {
    * #serverPath}). One attempt, like {@link #create}.
    */
   public CompletableFuture<List<OpResult>> multi(List<Op> ops) {
-    return attempt(
-        "multi of " + ops.size() + " ops",
-        null,
-        () -> {
-          CompletableFuture<List<OpResult>> f = new CompletableFuture<>();
-          zk.multi(
-              ops,
-              (rc, p, c, results) -> {
-                if (rc == 0) {
-                  f.complete(List.copyOf(results));
-                } else {
-                  f.completeExceptionally(KeeperException.create(Code.get(rc)));
-                }
-              },
-              null);
-          return f;
-        });
+    return calls.attempt("multi of " + ops.size() + " ops", null, () -> calls.multi(ops));
   }
 
   // ---- holds
@@ -339,6 +249,9 @@ public final class Session {
                   new Hold(this, path, stat.get().getCzxid(), ctx.listenerExecutor(), ctx.errors());
               watcher.hold = hold;
               register(hold);
+              if (watcher.deletedBeforeRegistration) {
+                hold.signal(Signal.LOST, LossReason.NODE_DELETED);
+              }
               return hold;
             });
   }
@@ -374,11 +287,18 @@ public final class Session {
    */
   private final class HoldWatcher implements Watcher {
     volatile Hold hold;
+    volatile boolean deletedBeforeRegistration;
 
     @Override
     public void process(WatchedEvent event) {
       Hold h = hold;
-      if (h == null || h.state().isTerminal()) {
+      if (h == null) {
+        // ZooKeeper delivers the exists reply before any event of its watch, on one thread, so this
+        // is not expected; kept so that an early deletion can never be missed.
+        deletedBeforeRegistration |= event.getType() == Event.EventType.NodeDeleted;
+        return;
+      }
+      if (h.state().isTerminal()) {
         return;
       }
       switch (event.getType()) {
@@ -403,7 +323,7 @@ public final class Session {
         .whenComplete(
             (stat, error) -> {
               if (error != null) {
-                if (unwrap(error) instanceof SessionLostException) {
+                if (SessionCalls.unwrap(error) instanceof SessionLostException) {
                   hold.signal(Signal.LOST, ended.getNow(LossReason.SESSION_EXPIRED));
                 }
                 // Connection lost again: the next reconnect verifies again.
@@ -437,20 +357,21 @@ public final class Session {
       done.complete(null);
       return;
     }
-    attempt("exists " + path, path, () -> existsOnce(ctx.serverPath(path)))
+    calls
+        .attempt("exists " + path, path, () -> calls.exists(ctx.serverPath(path), null))
         .thenCompose(
             stat -> {
               if (stat.isEmpty() || stat.get().getEphemeralOwner() != id) {
                 return CompletableFuture.completedFuture(null);
               }
-              return attempt(
+              return calls.attempt(
                   "delete " + path,
                   path,
-                  () -> rawDelete(ctx.serverPath(path), stat.get().getVersion()));
+                  () -> calls.delete(ctx.serverPath(path), stat.get().getVersion()));
             })
         .whenComplete(
             (v, error) -> {
-              Throwable e = error == null ? null : unwrap(error);
+              Throwable e = error == null ? null : SessionCalls.unwrap(error);
               if (e == null
                   || e instanceof SessionLostException
                   || (e instanceof ZooKeeperOperationException z && z.code() == Code.NONODE)) {
@@ -462,24 +383,6 @@ public final class Session {
                 done.complete(null);
               }
             });
-  }
-
-  private CompletableFuture<Optional<Stat>> existsOnce(String serverPath) {
-    CompletableFuture<Optional<Stat>> f = new CompletableFuture<>();
-    zk.exists(
-        serverPath,
-        false,
-        (rc, p, c, stat) -> {
-          if (rc == 0) {
-            f.complete(Optional.of(stat));
-          } else if (rc == Code.NONODE.intValue()) {
-            f.complete(Optional.empty());
-          } else {
-            f.completeExceptionally(KeeperException.create(Code.get(rc), p));
-          }
-        },
-        null);
-    return f;
   }
 
   // ---- connection state, driven by the client's session tracker
@@ -547,11 +450,12 @@ public final class Session {
     for (ZkPath path : paths) {
       String serverPath = ctx.serverPath(path);
       deletes.add(
-          existsOnce(serverPath)
+          calls
+              .exists(serverPath, null)
               .thenCompose(
                   stat ->
                       stat.isPresent() && stat.get().getEphemeralOwner() == id
-                          ? rawDelete(serverPath, stat.get().getVersion())
+                          ? calls.delete(serverPath, stat.get().getVersion())
                           : CompletableFuture.<Void>completedFuture(null)));
     }
     try {
@@ -569,108 +473,17 @@ public final class Session {
     return zk;
   }
 
-  // ---- attempts and retries
-  // -----------------------------------------------------------------------------------
-
-  /** One attempt, with errors translated; fails at once if the session is over. */
-  private <T> CompletableFuture<T> attempt(
-      String what, ZkPath path, Supplier<CompletableFuture<T>> op) {
-    if (connection == Connection.OVER) {
-      return CompletableFuture.failedFuture(
-          new SessionLostException(
-              id, what + ": not attempted, the session ended (" + ended.getNow(null) + ")"));
-    }
-    CompletableFuture<T> out = new CompletableFuture<>();
-    CompletableFuture<T> started;
-    try {
-      started = op.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    started.whenComplete(
-        (v, e) -> {
-          if (e == null) {
-            out.complete(v);
-          } else {
-            out.completeExceptionally(translate(what, path, unwrap(e)));
-          }
-        });
-    return out;
-  }
-
   /**
-   * Attempts, and after a connection loss waits for the same session to reconnect and tries again.
+   * Completes when the session is connected; replaced on each suspension; fails when the session
+   * ends.
    */
-  private <T> CompletableFuture<T> retrying(
-      String what, ZkPath path, Supplier<CompletableFuture<T>> op) {
-    long deadline = System.nanoTime() + ctx.connectionTimeout().toNanos();
-    CompletableFuture<T> out = new CompletableFuture<>();
-    retryStep(what, path, op, deadline, out);
-    return out;
+  CompletableFuture<Void> connectedSignal() {
+    return connected;
   }
 
-  private <T> void retryStep(
-      String what,
-      ZkPath path,
-      Supplier<CompletableFuture<T>> op,
-      long deadline,
-      CompletableFuture<T> out) {
-    attempt(what, path, op)
-        .whenComplete(
-            (v, e) -> {
-              if (e == null) {
-                out.complete(v);
-                return;
-              }
-              Throwable t = unwrap(e);
-              long left = deadline - System.nanoTime();
-              if (!(t instanceof ConnectionLossException) || left <= 0) {
-                out.completeExceptionally(t);
-                return;
-              }
-              connected
-                  .orTimeout(left, TimeUnit.NANOSECONDS)
-                  .whenComplete(
-                      (x, waitError) -> {
-                        Throwable w = waitError == null ? null : unwrap(waitError);
-                        if (w instanceof TimeoutException) {
-                          out.completeExceptionally(t);
-                        } else if (w != null) {
-                          out.completeExceptionally(
-                              new SessionLostException(
-                                  id, what + ": the session ended while waiting to retry", t));
-                        } else {
-                          retryStep(what, path, op, deadline, out);
-                        }
-                      });
-            });
-  }
-
-  private Throwable translate(String what, ZkPath path, Throwable error) {
-    if (!(error instanceof KeeperException ke)) {
-      return error;
-    }
-    return switch (ke.code()) {
-      case SESSIONEXPIRED -> new SessionLostException(id, what + ": session expired", ke);
-      case CONNECTIONLOSS, OPERATIONTIMEOUT, SESSIONMOVED ->
-          new ConnectionLossException(
-              what
-                  + " in session 0x"
-                  + Long.toHexString(id)
-                  + ": "
-                  + ke.code()
-                  + ", outcome unknown",
-              ke);
-      case NOAUTH, AUTHFAILED -> new NotAuthorizedException(what, ke);
-      default -> new ZooKeeperOperationException(what, path, ke);
-    };
-  }
-
-  static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+  /** Why the session ended, or null while it is alive. */
+  LossReason endReason() {
+    return ended.getNow(null);
   }
 
   @Override
