@@ -148,7 +148,7 @@ public final class Hold implements AutoCloseable {
    */
   public CompletableFuture<Void> release() {
     if (signal(Signal.RELEASED, null)) {
-      session.deleteOwnedUntilGone(path).whenComplete((v, t) -> released.complete(null));
+      session.deleteIfOwned(path).whenComplete((v, t) -> released.complete(null));
     } else if (state == HoldState.LOST) {
       released.complete(null);
     }

@@ -104,6 +104,14 @@ public final class Session {
     }
   }
 
+  /**
+   * Completes when the session is connected (at once if it is), fails with {@link
+   * SessionLostException} if it ends first. For work that must wait out a connection loss.
+   */
+  public CompletableFuture<Void> whenConnected() {
+    return connected.copy();
+  }
+
   /** Completes with the reason when the session is over. */
   public CompletionStage<LossReason> ended() {
     return ended.minimalCompletionStage();
@@ -342,11 +350,13 @@ public final class Session {
   }
 
   /**
-   * Deletes {@code path} if it is still this session's node, retrying across connection loss for as
-   * long as the session lives. Completes (never fails) when the node is gone, is not ours, or the
-   * session is over (the server then deleted it). Other failures go to the error handler.
+   * Deletes {@code path} if it is this session's node (its {@code ephemeralOwner} is this session),
+   * retrying across connection loss for as long as the session lives: the way to give back an
+   * ephemeral node whatever the connection does. Completes (never fails) when the node is gone, is
+   * not ours, or the session is over (the servers then delete it themselves). Other failures, such
+   * as a refused ACL, go to the client's error handler.
    */
-  CompletableFuture<Void> deleteOwnedUntilGone(ZkPath path) {
+  public CompletableFuture<Void> deleteIfOwned(ZkPath path) {
     CompletableFuture<Void> done = new CompletableFuture<>();
     deleteOwnedStep(path, done);
     return done;

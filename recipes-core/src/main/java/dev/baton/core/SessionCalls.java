@@ -180,11 +180,39 @@ final class SessionCalls {
     return f;
   }
 
+  /**
+   * On failure the KeeperException carries the per-op results ({@link
+   * KeeperException#getResults()}).
+   */
   CompletableFuture<List<OpResult>> multi(List<Op> ops) {
     CompletableFuture<List<OpResult>> f = new CompletableFuture<>();
     zk.multi(
-        ops, (rc, p, c, results) -> settle(f, rc, p, rc == 0 ? List.copyOf(results) : null), null);
+        ops,
+        (rc, p, c, results) -> {
+          if (rc == 0) {
+            f.complete(List.copyOf(results));
+          } else {
+            f.completeExceptionally(
+                new MultiFailed(Code.get(rc), results == null ? List.of() : List.copyOf(results)));
+          }
+        },
+        null);
     return f;
+  }
+
+  /** A failed multi with its per-op results, which ZooKeeper's async API hands over separately. */
+  static final class MultiFailed extends KeeperException {
+    private final List<OpResult> results;
+
+    MultiFailed(Code code, List<OpResult> results) {
+      super(code);
+      this.results = results;
+    }
+
+    @Override
+    public List<OpResult> getResults() {
+      return results;
+    }
   }
 
   /** Completes {@code f} with {@code value} for result code 0, else with the code's exception. */

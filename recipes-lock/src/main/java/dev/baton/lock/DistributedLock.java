@@ -1,0 +1,228 @@
+package dev.baton.lock;
+
+import dev.baton.core.Baton;
+import dev.baton.core.BatonTimeoutException;
+import dev.baton.core.ZkPath;
+import dev.baton.core.ZooKeeperOperationException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * A fenced, loss-aware mutex on ZooKeeper.
+ *
+ * <pre>{@code
+ * DistributedLock lock = DistributedLock.create(baton, "/locks/billing");
+ * try (LockLease lease = lock.acquire(Duration.ofSeconds(5))) {
+ *   invoices.write(batch, lease.fencingToken());
+ *   lease.guardedWrite().setData(ZkPath.of("/billing/cursor"), next).commit();
+ * }
+ * }</pre>
+ *
+ * <h2>Guarantees</h2>
+ *
+ * At most one {@link LockLease} of a lock is {@link dev.baton.core.HoldState#HELD HELD} at a time,
+ * across all clients. Each contender creates one ephemeral-sequential node under the lock's path
+ * and watches only the node just before it, so a release wakes exactly one waiter (no herd, also
+ * among waiters in one JVM). Grants are FIFO by sequence. A timed-out, interrupted or cancelled
+ * acquire removes its node: nothing is left behind, also when a create's reply was lost (the
+ * attempt id in the node name finds it again).
+ *
+ * <h2>Ownership</h2>
+ *
+ * Decided by the servers: a node grants the lock only if its {@code ephemeralOwner} is our current
+ * session; a node of our previous, dying session never does. Leases are not bound to threads.
+ *
+ * <h2>Loss</h2>
+ *
+ * See {@link LockLease}: UNCERTAIN at once on suspension, LOST on expiry, replacement or deletion
+ * of our node; never silently re-acquired in a new session. Before the grant, a session that ends
+ * is replaced transparently: the acquire starts over in the next session within its timeout.
+ *
+ * <h2>Reentrancy</h2>
+ *
+ * Not reentrant by acquire; explicit by {@link LockLease#reenter()}.
+ *
+ * <h2>Fencing</h2>
+ *
+ * {@link LockLease#fencingToken()} is the lock node's czxid, strictly increasing across grants of
+ * this lock, also across deletion and re-creation of the lock's parent (sequence numbers restart
+ * then; zxids do not).
+ *
+ * <h2>Thread-safety</h2>
+ *
+ * Thread-safe and stateless between calls; any number of acquisitions may run at once. The async
+ * form parks no thread while it waits.
+ */
+public final class DistributedLock {
+
+  private final Baton baton;
+  private final ZkPath path;
+
+  private DistributedLock(Baton baton, ZkPath path) {
+    this.baton = Objects.requireNonNull(baton, "baton");
+    this.path = path;
+  }
+
+  /**
+   * A lock at {@code path} (relative to the client's namespace); nothing is written until the first
+   * acquire.
+   *
+   * @throws IllegalArgumentException if the path is invalid or the root
+   */
+  public static DistributedLock create(Baton baton, String path) {
+    return create(baton, ZkPath.of(path));
+  }
+
+  /** A lock at {@code path}. */
+  public static DistributedLock create(Baton baton, ZkPath path) {
+    Objects.requireNonNull(path, "path");
+    if (path.isRoot()) {
+      throw new IllegalArgumentException("a lock cannot live at the root path '/'");
+    }
+    return new DistributedLock(baton, path);
+  }
+
+  /** The lock's path. */
+  public ZkPath path() {
+    return path;
+  }
+
+  Baton baton() {
+    return baton;
+  }
+
+  /**
+   * Waits up to {@code timeout} for the lock.
+   *
+   * @throws BatonTimeoutException if it was not granted in time (our node is removed)
+   * @throws InterruptedException if interrupted while waiting (our node is removed)
+   * @throws dev.baton.core.BatonException for other failures (for example {@link
+   *     dev.baton.core.NotAuthorizedException})
+   */
+  public LockLease acquire(Duration timeout) throws InterruptedException {
+    CompletableFuture<LockLease> f = acquireAsync(timeout);
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      f.cancel(false);
+      throw e;
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  /** Like {@link #acquire}, but empty instead of {@link BatonTimeoutException} on timeout. */
+  public Optional<LockLease> tryAcquire(Duration timeout) throws InterruptedException {
+    try {
+      return Optional.of(acquire(timeout));
+    } catch (BatonTimeoutException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Acquires without blocking a thread. The future fails with {@link BatonTimeoutException} after
+   * {@code timeout}; cancelling it abandons the attempt and removes our node.
+   */
+  public CompletableFuture<LockLease> acquireAsync(Duration timeout) {
+    checkTimeout(timeout);
+    if (baton.isClosed()) {
+      throw new IllegalStateException("cannot acquire " + path + ": the Baton client is closed");
+    }
+    return new Acquisition(this, baton, path, timeout).start();
+  }
+
+  /**
+   * Who holds the lock and who waits, as the servers show it now.
+   *
+   * @throws InterruptedException if interrupted while asking
+   */
+  public LockInfo inspect() throws InterruptedException {
+    try {
+      return inspectAsync().get();
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    }
+  }
+
+  /** {@link #inspect()} without blocking. */
+  public CompletableFuture<LockInfo> inspectAsync() {
+    return baton
+        .sessionAsync()
+        .thenCompose(
+            s ->
+                s.getChildren(path, Optional.empty())
+                    .exceptionally(DistributedLock::noChildrenIfMissing)
+                    .thenCompose(
+                        children -> {
+                          List<String> ordered = LockNodes.ordered(children);
+                          List<CompletableFuture<Optional<LockInfo.Contender>>> stats =
+                              new ArrayList<>();
+                          for (String name : ordered) {
+                            ZkPath node = path.child(name);
+                            stats.add(
+                                s.exists(node, Optional.empty())
+                                    .thenApply(st -> st.map(x -> contender(node, x))));
+                          }
+                          return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new))
+                              .thenApply(
+                                  v -> {
+                                    List<LockInfo.Contender> alive = new ArrayList<>();
+                                    stats.forEach(f -> f.join().ifPresent(alive::add));
+                                    return new LockInfo(
+                                        path,
+                                        alive.isEmpty()
+                                            ? Optional.empty()
+                                            : Optional.of(alive.get(0)),
+                                        alive.isEmpty()
+                                            ? List.of()
+                                            : alive.subList(1, alive.size()));
+                                  });
+                        }));
+  }
+
+  /** A lock that was never acquired has no node yet: no contenders. */
+  private static List<String> noChildrenIfMissing(Throwable error) {
+    Throwable t =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    if (t instanceof ZooKeeperOperationException z && z.code() == KeeperException.Code.NONODE) {
+      return List.of();
+    }
+    throw error instanceof CompletionException c ? c : new CompletionException(error);
+  }
+
+  private static LockInfo.Contender contender(ZkPath node, Stat stat) {
+    return new LockInfo.Contender(
+        node, stat.getEphemeralOwner(), Instant.ofEpochMilli(stat.getCtime()), stat.getCzxid());
+  }
+
+  static void checkTimeout(Duration timeout) {
+    if (timeout == null) {
+      throw new IllegalArgumentException("timeout must not be null");
+    }
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative: " + timeout);
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
+  }
+
+  @Override
+  public String toString() {
+    return "DistributedLock[" + path + "]";
+  }
+}

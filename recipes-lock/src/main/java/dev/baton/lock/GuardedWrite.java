@@ -1,0 +1,131 @@
+package dev.baton.lock;
+
+import dev.baton.core.AclProvider;
+import dev.baton.core.Hold;
+import dev.baton.core.HoldLostException;
+import dev.baton.core.LossReason;
+import dev.baton.core.Session;
+import dev.baton.core.ZkPath;
+import dev.baton.core.ZooKeeperOperationException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.Op;
+import org.apache.zookeeper.OpResult;
+
+/**
+ * ZooKeeper writes that commit together with a check that the lease's lock node still exists, in
+ * one multi-op: if the lock was lost (the node is gone), nothing is written and {@link #commit()}
+ * throws {@link HoldLostException}. The node's name is unique to one acquisition, so its existence
+ * proves the grant is still ours.
+ *
+ * <p>Not thread-safe: build and commit on one thread. Paths are relative to the client's namespace.
+ */
+public final class GuardedWrite {
+
+  private final Hold hold;
+  private final Session session;
+  private final AclProvider acls;
+  private final List<Op> ops = new ArrayList<>();
+
+  GuardedWrite(Hold hold, AclProvider acls) {
+    this.hold = hold;
+    this.session = hold.session();
+    this.acls = acls;
+  }
+
+  /** Creates a node with the client's ACL. */
+  public GuardedWrite create(ZkPath path, byte[] data, CreateMode mode) {
+    ops.add(Op.create(session.serverPath(path), data.clone(), acls.aclFor(path), mode));
+    return this;
+  }
+
+  /** Sets a node's data whatever its version. */
+  public GuardedWrite setData(ZkPath path, byte[] data) {
+    return setData(path, data, -1);
+  }
+
+  /** Sets a node's data if it is at {@code version}. */
+  public GuardedWrite setData(ZkPath path, byte[] data, int version) {
+    ops.add(Op.setData(session.serverPath(path), data.clone(), version));
+    return this;
+  }
+
+  /** Deletes a node whatever its version. */
+  public GuardedWrite delete(ZkPath path) {
+    return delete(path, -1);
+  }
+
+  /** Deletes a node if it is at {@code version}. */
+  public GuardedWrite delete(ZkPath path, int version) {
+    ops.add(Op.delete(session.serverPath(path), version));
+    return this;
+  }
+
+  /** Requires a node to be at {@code version} (-1: to exist). */
+  public GuardedWrite check(ZkPath path, int version) {
+    ops.add(Op.check(session.serverPath(path), version));
+    return this;
+  }
+
+  /**
+   * Commits atomically with the lock check.
+   *
+   * @return the results of the added ops (the lock check's result left out)
+   * @throws HoldLostException if the lock node is gone, or the session is over
+   * @throws ZooKeeperOperationException if one of the added ops was refused
+   */
+  public List<OpResult> commit() throws InterruptedException {
+    try {
+      return commitAsync().get();
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
+    }
+  }
+
+  /** {@link #commit()} without blocking. */
+  public CompletableFuture<List<OpResult>> commitAsync() {
+    if (ops.isEmpty()) {
+      throw new IllegalStateException("guarded write on " + hold.path() + " has no operations");
+    }
+    List<Op> all = new ArrayList<>(ops.size() + 1);
+    all.add(Op.check(session.serverPath(hold.path()), -1));
+    all.addAll(ops);
+    return session
+        .multi(all)
+        .handle(
+            (results, error) -> {
+              if (error == null) {
+                return List.copyOf(results.subList(1, results.size()));
+              }
+              throw new CompletionException(translate(unwrap(error)));
+            });
+  }
+
+  private RuntimeException translate(Throwable error) {
+    if (error instanceof ZooKeeperOperationException z
+        && !z.multiResults().isEmpty()
+        && z.multiResults().get(0) instanceof OpResult.ErrorResult first
+        && first.getErr() == KeeperException.Code.NONODE.intValue()) {
+      return new HoldLostException(
+          hold.path(), LossReason.NODE_DELETED, "guarded write refused: the lock node is gone");
+    }
+    if (error instanceof dev.baton.core.SessionLostException s) {
+      return new HoldLostException(
+          hold.path(), LossReason.SESSION_EXPIRED, "guarded write refused: " + s.getMessage());
+    }
+    return error instanceof RuntimeException r ? r : new IllegalStateException(error);
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    while (t instanceof CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+}
