@@ -54,6 +54,7 @@ final class Acquisition {
   }
 
   private final DistributedLock lock;
+  private final LockNodes.Kind kind;
   private final Baton baton;
   private final ZkPath lockPath;
   private final Duration timeout;
@@ -73,8 +74,10 @@ final class Acquisition {
     }
   }
 
-  Acquisition(DistributedLock lock, Baton baton, ZkPath lockPath, Duration timeout) {
+  Acquisition(
+      DistributedLock lock, LockNodes.Kind kind, Baton baton, ZkPath lockPath, Duration timeout) {
     this.lock = lock;
+    this.kind = kind;
     this.baton = baton;
     this.lockPath = lockPath;
     this.timeout = timeout;
@@ -139,7 +142,7 @@ final class Acquisition {
     a.createSent = true;
     a.session
         .create(
-            lockPath.child(LockNodes.namePrefix(a.id)),
+            lockPath.child(LockNodes.namePrefix(kind, a.id)),
             new byte[0],
             CreateMode.EPHEMERAL_SEQUENTIAL)
         .whenComplete(
@@ -162,7 +165,7 @@ final class Acquisition {
                     a,
                     error,
                     () -> {
-                      Optional<String> mine = LockNodes.findAttempt(children, a.id);
+                      Optional<String> mine = LockNodes.findAttempt(children, kind, a.id);
                       if (mine.isEmpty()) {
                         create(a); // the create never reached the servers
                       } else {
@@ -188,7 +191,7 @@ final class Acquisition {
                         // Our node is gone (deleted by someone) while the session lives: start
                         // over.
                         inSameSessionAgain(a);
-                      } else if (pos.get().first()) {
+                      } else if (pos.get().granted()) {
                         grant(a);
                       } else {
                         watch(a, pos.get());
@@ -203,13 +206,13 @@ final class Acquisition {
   }
 
   private void watch(Attempt a, LockNodes.Position pos) {
-    ZkPath predecessor = lockPath.child(pos.predecessor().orElseThrow());
+    ZkPath predecessor = lockPath.child(pos.watch().orElseThrow());
     Watcher onChange =
         (WatchedEvent event) -> {
           if (event.getType() != Watcher.Event.EventType.NodeDeleted) {
             return; // connection events: the session's own signals drive what happens then
           }
-          if (pos.predecessorIsTheOnlyOneBefore()) {
+          if (pos.watchIsTheOnlyConflict()) {
             grant(a);
           } else {
             check(a);
@@ -318,7 +321,7 @@ final class Acquisition {
           .thenCompose(v -> a.session.getChildren(lockPath, Optional.empty()))
           .thenAccept(
               (List<String> children) ->
-                  LockNodes.findAttempt(children, a.id)
+                  LockNodes.findAttempt(children, kind, a.id)
                       .ifPresent(n -> a.session.deleteIfOwned(lockPath.child(n))));
     }
   }

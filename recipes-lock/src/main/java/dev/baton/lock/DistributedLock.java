@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -66,10 +67,12 @@ public final class DistributedLock {
 
   private final Baton baton;
   private final ZkPath path;
+  private final LockNodes.Kind kind;
 
-  private DistributedLock(Baton baton, ZkPath path) {
+  private DistributedLock(Baton baton, ZkPath path, LockNodes.Kind kind) {
     this.baton = Objects.requireNonNull(baton, "baton");
     this.path = path;
+    this.kind = kind;
   }
 
   /**
@@ -84,11 +87,16 @@ public final class DistributedLock {
 
   /** A lock at {@code path}. */
   public static DistributedLock create(Baton baton, ZkPath path) {
+    return create(baton, path, LockNodes.Kind.EXCLUSIVE);
+  }
+
+  /** One side of a read-write lock, or a mutex. */
+  static DistributedLock create(Baton baton, ZkPath path, LockNodes.Kind kind) {
     Objects.requireNonNull(path, "path");
     if (path.isRoot()) {
       throw new IllegalArgumentException("a lock cannot live at the root path '/'");
     }
-    return new DistributedLock(baton, path);
+    return new DistributedLock(baton, path, kind);
   }
 
   /** The lock's path. */
@@ -138,7 +146,7 @@ public final class DistributedLock {
     if (baton.isClosed()) {
       throw new IllegalStateException("cannot acquire " + path + ": the Baton client is closed");
     }
-    return new Acquisition(this, baton, path, timeout).start();
+    return new Acquisition(this, kind, baton, path, timeout).start();
   }
 
   /**
@@ -174,20 +182,29 @@ public final class DistributedLock {
                                     .thenApply(st -> st.map(x -> contender(node, x))));
                           }
                           return CompletableFuture.allOf(stats.toArray(CompletableFuture[]::new))
-                              .thenApply(
-                                  v -> {
-                                    List<LockInfo.Contender> alive = new ArrayList<>();
-                                    stats.forEach(f -> f.join().ifPresent(alive::add));
-                                    return new LockInfo(
-                                        path,
-                                        alive.isEmpty()
-                                            ? Optional.empty()
-                                            : Optional.of(alive.get(0)),
-                                        alive.isEmpty()
-                                            ? List.of()
-                                            : alive.subList(1, alive.size()));
-                                  });
+                              .thenApply(v -> info(ordered, stats));
                         }));
+  }
+
+  /** Splits the contenders the servers still show into holders and waiters. */
+  private LockInfo info(
+      List<String> ordered, List<CompletableFuture<Optional<LockInfo.Contender>>> stats) {
+    List<String> alive = new ArrayList<>();
+    List<LockInfo.Contender> contenders = new ArrayList<>();
+    for (int i = 0; i < ordered.size(); i++) {
+      Optional<LockInfo.Contender> c = stats.get(i).join();
+      if (c.isPresent()) {
+        alive.add(ordered.get(i));
+        contenders.add(c.get());
+      }
+    }
+    List<LockInfo.Contender> holders = new ArrayList<>();
+    List<LockInfo.Contender> waiters = new ArrayList<>();
+    for (int i = 0; i < alive.size(); i++) {
+      boolean granted = LockNodes.position(alive, alive.get(i)).orElseThrow().granted();
+      (granted ? holders : waiters).add(contenders.get(i));
+    }
+    return new LockInfo(path, holders, waiters);
   }
 
   /** A lock that was never acquired has no node yet: no contenders. */
@@ -202,7 +219,11 @@ public final class DistributedLock {
 
   private static LockInfo.Contender contender(ZkPath node, Stat stat) {
     return new LockInfo.Contender(
-        node, stat.getEphemeralOwner(), Instant.ofEpochMilli(stat.getCtime()), stat.getCzxid());
+        node,
+        LockNodes.Kind.of(node.name()).orElseThrow().name().toLowerCase(Locale.ROOT),
+        stat.getEphemeralOwner(),
+        Instant.ofEpochMilli(stat.getCtime()),
+        stat.getCzxid());
   }
 
   static void checkTimeout(Duration timeout) {

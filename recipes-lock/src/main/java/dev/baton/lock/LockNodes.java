@@ -7,33 +7,63 @@ import java.util.Optional;
 
 /**
  * Names of contender nodes and the order among them. A contender's node is {@code
- * lock-<attempt-id>-<sequence>}: the attempt id (a UUID per attempt) lets an attempt whose create
- * reply was lost find its node again instead of leaving an orphan that blocks everyone after it;
- * the 10-digit sequence ZooKeeper appends orders the contenders (FIFO).
+ * <kind>-<attempt-id>-<sequence>}: the kind says what it conflicts with, the attempt id (a UUID per
+ * attempt) lets an attempt whose create reply was lost find its node again instead of leaving an
+ * orphan that blocks everyone after it, and the 10-digit sequence ZooKeeper appends orders the
+ * contenders (FIFO).
  *
  * <p>Stateless; pure functions, tested without a server.
  */
 final class LockNodes {
 
-  static final String PREFIX = "lock-";
   private static final int SEQUENCE_DIGITS = 10;
+
+  /** What a contender wants; decides which lower contenders it must wait for. */
+  enum Kind {
+    /** A mutex contender: conflicts with every other contender. */
+    EXCLUSIVE("lock-"),
+    /** A writer of a read-write lock: conflicts with every other contender. */
+    WRITE("write-"),
+    /** A reader: conflicts only with exclusive contenders and writers, so readers share. */
+    READ("read-");
+
+    final String prefix;
+
+    Kind(String prefix) {
+      this.prefix = prefix;
+    }
+
+    boolean conflictsWith(Kind other) {
+      return this != READ || other != READ;
+    }
+
+    static Optional<Kind> of(String name) {
+      for (Kind k : values()) {
+        if (name.startsWith(k.prefix)) {
+          return Optional.of(k);
+        }
+      }
+      return Optional.empty();
+    }
+  }
 
   private LockNodes() {}
 
   /** The name to create (ZooKeeper appends the sequence). */
-  static String namePrefix(String attemptId) {
-    return PREFIX + attemptId + "-";
+  static String namePrefix(Kind kind, String attemptId) {
+    return kind.prefix + attemptId + "-";
   }
 
-  /** The sequence of a contender node, or empty for a node that is not one of ours. */
+  /** The sequence of a contender node, or empty for a node that is not a contender. */
   static Optional<Long> sequence(String name) {
-    if (!name.startsWith(PREFIX) || name.length() < PREFIX.length() + SEQUENCE_DIGITS + 1) {
+    Optional<Kind> kind = Kind.of(name);
+    if (kind.isEmpty() || name.length() < kind.get().prefix.length() + SEQUENCE_DIGITS + 1) {
       return Optional.empty();
     }
-    String digits = name.substring(name.length() - SEQUENCE_DIGITS);
     if (name.charAt(name.length() - SEQUENCE_DIGITS - 1) != '-') {
       return Optional.empty();
     }
+    String digits = name.substring(name.length() - SEQUENCE_DIGITS);
     for (int i = 0; i < digits.length(); i++) {
       if (!Character.isDigit(digits.charAt(i))) {
         return Optional.empty();
@@ -55,43 +85,53 @@ final class LockNodes {
   }
 
   /** The node of attempt {@code attemptId} among the children, if its create went through. */
-  static Optional<String> findAttempt(List<String> children, String attemptId) {
-    String prefix = namePrefix(attemptId);
+  static Optional<String> findAttempt(List<String> children, Kind kind, String attemptId) {
+    String prefix = namePrefix(kind, attemptId);
     return children.stream()
         .filter(c -> c.startsWith(prefix) && sequence(c).isPresent())
         .findFirst();
   }
 
   /**
-   * What a contender does next: {@link Position#first()} when it holds the lock, otherwise the node
-   * just before it, which it watches; empty when its own node is not among the children.
+   * Where {@code own} stands among the ordered contenders: how many lower contenders conflict with
+   * it, and the nearest of them, which it watches. Empty when its node is not among them.
    */
   static Optional<Position> position(List<String> ordered, String own) {
     int i = ordered.indexOf(own);
     if (i < 0) {
       return Optional.empty();
     }
-    return Optional.of(
-        new Position(i, i == 0 ? Optional.empty() : Optional.of(ordered.get(i - 1))));
+    Kind mine = Kind.of(own).orElseThrow();
+    int conflicting = 0;
+    String nearest = null;
+    for (int j = 0; j < i; j++) {
+      String other = ordered.get(j);
+      if (mine.conflictsWith(Kind.of(other).orElseThrow())) {
+        conflicting++;
+        nearest = other;
+      }
+    }
+    return Optional.of(new Position(conflicting, Optional.ofNullable(nearest)));
   }
 
   /**
    * Where a contender stands.
    *
-   * @param index how many contenders are before it
-   * @param predecessor the one just before it, if any
+   * @param conflictsBefore how many lower contenders conflict with it
+   * @param watch the nearest of them, if any
    */
-  record Position(int index, Optional<String> predecessor) {
-    boolean first() {
-      return index == 0;
+  record Position(int conflictsBefore, Optional<String> watch) {
+    /** Whether nothing before it conflicts: it holds the lock. */
+    boolean granted() {
+      return conflictsBefore == 0;
     }
 
     /**
-     * Whether the predecessor is the only node before us: sequence numbers only grow, so no lower
-     * node can appear later, and its deletion alone proves we are first.
+     * Whether the watched node is the only conflicting one before us: sequence numbers only grow,
+     * so no lower node can appear later, and its deletion alone proves we may go.
      */
-    boolean predecessorIsTheOnlyOneBefore() {
-      return index == 1;
+    boolean watchIsTheOnlyConflict() {
+      return conflictsBefore == 1;
     }
   }
 }
