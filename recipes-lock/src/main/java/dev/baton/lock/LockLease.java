@@ -66,6 +66,10 @@ public final class LockLease implements AutoCloseable {
     this.open = open;
   }
 
+  Hold hold() {
+    return hold;
+  }
+
   /** The lock this lease is of. */
   public DistributedLock lock() {
     return lock;

@@ -3,6 +3,8 @@
  * one ephemeral-sequential node per contender, each watching only its predecessor, with a fencing
  * token per grant and guarded writes that fail atomically once the lock is gone.
  *
- * <p>Read-write lock, semaphore, multi-lock and leader election are to come (issue 10).
+ * <p>Also: {@link dev.baton.lock.ReadWriteLock} (readers share, writers exclude, each contender
+ * counting only conflicting lower nodes) and {@link dev.baton.lock.DistributedSemaphore} (N permits
+ * as leases, never more than N at once).
  */
 package dev.baton.lock;
