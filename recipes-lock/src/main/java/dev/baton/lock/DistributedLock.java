@@ -62,17 +62,24 @@ import org.apache.zookeeper.data.Stat;
  *
  * Thread-safe and stateless between calls; any number of acquisitions may run at once. The async
  * form parks no thread while it waits.
+ *
+ * <h2>Metrics</h2>
+ *
+ * With a Micrometer registry on the client: {@code baton.lock.acquire} (timer by outcome), {@code
+ * baton.lock.held} (timer) and {@code baton.lock.lost} (counter by reason), tagged with the path.
  */
 public final class DistributedLock {
 
   private final Baton baton;
   private final ZkPath path;
   private final LockNodes.Kind kind;
+  private final LockMetrics metrics;
 
   private DistributedLock(Baton baton, ZkPath path, LockNodes.Kind kind) {
     this.baton = Objects.requireNonNull(baton, "baton");
     this.path = path;
     this.kind = kind;
+    this.metrics = LockMetrics.of(baton, path, kind.name().toLowerCase(Locale.ROOT));
   }
 
   /**
@@ -146,7 +153,7 @@ public final class DistributedLock {
     if (baton.isClosed()) {
       throw new IllegalStateException("cannot acquire " + path + ": the Baton client is closed");
     }
-    return new Acquisition(this, kind, baton, path, timeout).start();
+    return LockMetrics.observe(metrics, new Acquisition(this, kind, baton, path, timeout).start());
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.baton.testkit.MutualExclusionChecker;
 import dev.baton.testkit.TestClients;
 import dev.baton.testkit.WithZooKeeper;
 import dev.baton.testkit.ZooKeeperEnsemble;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -362,6 +363,49 @@ class DistributedLockTest {
     assertThat(outer.state()).isEqualTo(HoldState.RELEASED);
     assertThat(lock.inspect().holder()).isEmpty();
     assertThatThrownBy(outer::reenter).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void micrometer_recordsAcquiresByOutcome_holdTimes_andLosses(
+      ZooKeeperEnsemble zk, TestClients clients) throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Baton metered =
+        Baton.builder(zk.connectString())
+            .namespace(clients.chroot().toString())
+            .sessionTimeout(Duration.ofSeconds(4))
+            .meterRegistry(registry)
+            .build()) {
+      DistributedLock lock = DistributedLock.create(metered, LOCK);
+      lock.acquire(WAIT).release().get(30, TimeUnit.SECONDS);
+      LockLease held = DistributedLock.create(clients.connect(), LOCK).acquire(WAIT);
+      assertThat(lock.tryAcquire(Duration.ofMillis(200))).isEmpty();
+      held.close();
+      LockLease toLose = lock.acquire(WAIT);
+      zk.expireSession(metered);
+      await().atMost(WAIT).until(() -> toLose.state() == HoldState.LOST);
+
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () -> {
+                assertThat(
+                        registry
+                            .get("baton.lock.acquire")
+                            .tag("outcome", "acquired")
+                            .timer()
+                            .count())
+                    .isEqualTo(2);
+                assertThat(
+                        registry
+                            .get("baton.lock.acquire")
+                            .tag("outcome", "timeout")
+                            .timer()
+                            .count())
+                    .isEqualTo(1);
+                assertThat(registry.get("baton.lock.held").timer().count()).isEqualTo(2);
+                assertThat(registry.get("baton.lock.lost").counter().count()).isEqualTo(1);
+              });
+    }
   }
 
   @Test
