@@ -54,6 +54,7 @@ public final class Hold implements AutoCloseable {
   private final CompletableFuture<Void> released = new CompletableFuture<>();
   private volatile HoldState state = HoldState.HELD;
   private volatile LossReason lossReason;
+  private HoldEvent finalEvent; // guarded by transitionLock
 
   Hold(Session session, ZkPath path, long czxid, Executor defaultExecutor, ErrorHandler errors) {
     this.session = session;
@@ -106,21 +107,27 @@ public final class Hold implements AutoCloseable {
   }
 
   /**
-   * Adds a listener delivered on {@code executor}, in order. A listener added after the end sees
-   * nothing.
+   * Adds a listener delivered on {@code executor}, in order. A listener added after the hold ended
+   * (LOST or RELEASED) is told of that final change at once, so that adding a listener right after
+   * an acquire can never miss a loss that came in between.
    */
   public void addListener(HoldListener listener, Executor executor) {
     Objects.requireNonNull(listener, "listener");
     Objects.requireNonNull(executor, "executor");
+    SerialExecutor serial =
+        new SerialExecutor(executor, t -> errors.handle("listener of hold " + path, t));
     transitionLock.lock();
     try {
-      listeners.add(
-          new Registration(
-              listener,
-              new SerialExecutor(executor, t -> errors.handle("listener of hold " + path, t))));
+      HoldEvent last = finalEvent;
+      if (last != null) {
+        serial.enqueue(() -> listener.stateChanged(last));
+      } else {
+        listeners.add(new Registration(listener, serial));
+      }
     } finally {
       transitionLock.unlock();
     }
+    serial.drain();
   }
 
   /**
@@ -187,6 +194,9 @@ public final class Hold implements AutoCloseable {
               Optional.ofNullable(to.get() == HoldState.LOST ? reason : null));
       for (Registration r : listeners) {
         r.executor().enqueue(() -> r.listener().stateChanged(event));
+      }
+      if (event.to().isTerminal()) {
+        finalEvent = event;
       }
     } finally {
       transitionLock.unlock();

@@ -7,6 +7,7 @@ import dev.baton.core.HoldLostException;
 import dev.baton.core.Session;
 import dev.baton.core.SessionLostException;
 import dev.baton.core.ZkPath;
+import dev.baton.core.ZooKeeperOperationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.WatchedEvent;
 import org.apache.zookeeper.Watcher;
 
@@ -132,10 +134,20 @@ final class Acquisition {
     } else if (a.createSent) {
       findAgain(a);
     } else {
-      a.session
-          .ensurePath(lockPath, CreateMode.CONTAINER)
-          .whenComplete((v, e) -> step(a, e, () -> create(a)));
+      create(a);
     }
+  }
+
+  /**
+   * Creates the lock's parents. Only after a create found them missing: ensuring them before every
+   * acquire would cost two more writes through the leader each time. The parent is a container
+   * node, which the servers delete once it is empty, so it can go missing again later.
+   */
+  private void createParentsThenCreate(Attempt a) {
+    a.createSent = false;
+    a.session
+        .ensurePath(lockPath, CreateMode.CONTAINER)
+        .whenComplete((v, e) -> step(a, e, () -> create(a)));
   }
 
   private void create(Attempt a) {
@@ -149,6 +161,11 @@ final class Acquisition {
             (created, error) -> {
               if (error == null) {
                 a.node = created.path();
+              } else if (unwrap(error) instanceof ZooKeeperOperationException z
+                  && z.code() == KeeperException.Code.NONODE
+                  && current(a)) {
+                createParentsThenCreate(a);
+                return;
               }
               step(a, error, () -> check(a));
             });
@@ -250,7 +267,7 @@ final class Acquisition {
                 return;
               }
               if (phase.compareAndSet(Phase.RUNNING, Phase.GRANTED)) {
-                LockLease lease = new LockLease(lock, hold);
+                LockLease lease = lock.granted(hold);
                 if (!result.complete(lease)) {
                   lease.close(); // cancelled at the same instant: give it back
                 }

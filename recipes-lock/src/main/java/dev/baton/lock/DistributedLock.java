@@ -2,6 +2,7 @@ package dev.baton.lock;
 
 import dev.baton.core.Baton;
 import dev.baton.core.BatonTimeoutException;
+import dev.baton.core.Hold;
 import dev.baton.core.ZkPath;
 import dev.baton.core.ZooKeeperOperationException;
 import java.time.Duration;
@@ -113,6 +114,13 @@ public final class DistributedLock {
 
   Baton baton() {
     return baton;
+  }
+
+  /** A lease is about to be handed out. */
+  LockLease granted(Hold hold) {
+    LockLease lease = new LockLease(this, hold);
+    LockMetrics.watchLease(metrics, lease);
+    return lease;
   }
 
   /**

@@ -36,7 +36,7 @@ interface LockMetrics {
         .orElse(NOOP);
   }
 
-  /** Records the outcome of an acquire and, once granted, how long the lease was held. */
+  /** Records the outcome of an acquire. */
   static CompletableFuture<LockLease> observe(
       LockMetrics metrics, CompletableFuture<LockLease> acquire) {
     if (metrics == NOOP) {
@@ -44,22 +44,28 @@ interface LockMetrics {
     }
     long start = System.nanoTime();
     acquire.whenComplete(
-        (lease, error) -> {
-          long granted = System.nanoTime();
-          if (lease != null) {
-            metrics.acquireEnded("acquired", granted - start);
-            lease.addListener(
-                e -> {
-                  if (e.to() == HoldState.LOST || e.to() == HoldState.RELEASED) {
-                    metrics.leaseEnded(System.nanoTime() - granted, e.reason().orElse(null));
-                  }
-                },
-                Runnable::run);
-          } else {
-            metrics.acquireEnded(outcome(error), granted - start);
-          }
-        });
+        (lease, error) ->
+            metrics.acquireEnded(
+                lease != null ? "acquired" : outcome(error), System.nanoTime() - start));
     return acquire;
+  }
+
+  /**
+   * Records how long a lease is held. Called before the lease is handed out, so that no release can
+   * come before the listener.
+   */
+  static void watchLease(LockMetrics metrics, LockLease lease) {
+    if (metrics == NOOP) {
+      return;
+    }
+    long granted = System.nanoTime();
+    lease.addListener(
+        e -> {
+          if (e.to() == HoldState.LOST || e.to() == HoldState.RELEASED) {
+            metrics.leaseEnded(System.nanoTime() - granted, e.reason().orElse(null));
+          }
+        },
+        Runnable::run);
   }
 
   private static String outcome(Throwable error) {

@@ -4,6 +4,9 @@ import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,10 +51,36 @@ final class ServerClasspath {
   static List<Path> jars() {
     List<Path> j = jars;
     if (j == null) {
-      j = List.copyOf(compute(System.getProperty("java.class.path")));
+      j = List.copyOf(compute(classPathEntries()));
       jars = j;
     }
     return j;
+  }
+
+  /**
+   * {@code java.class.path}, plus the URLs of the class loaders that loaded this class (tools such
+   * as {@code mvn exec:java} and some IDE runners load the application through a URLClassLoader,
+   * and then {@code java.class.path} only names the tool's launcher).
+   */
+  static String classPathEntries() {
+    Set<String> entries = new LinkedHashSet<>();
+    for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+      entries.add(e);
+    }
+    for (ClassLoader l = ServerClasspath.class.getClassLoader(); l != null; l = l.getParent()) {
+      if (l instanceof URLClassLoader u) {
+        for (URL url : u.getURLs()) {
+          if ("file".equals(url.getProtocol())) {
+            try {
+              entries.add(Path.of(url.toURI()).toString());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+              // not a plain file URL: not a jar a server process could use
+            }
+          }
+        }
+      }
+    }
+    return String.join(File.pathSeparator, entries);
   }
 
   /** The jars joined for {@code java -cp}. */

@@ -140,6 +140,16 @@ class SessionAndHoldTest {
   }
 
   @Test
+  void listenerAddedAfterTheHoldEnded_isToldOfTheFinalChangeAtOnce(Baton baton) throws Exception {
+    Hold hold = holdNew(baton.awaitSession(WAIT), "/late-listener");
+    hold.release().get(30, TimeUnit.SECONDS);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    hold.addListener(e -> seen.add(e.from() + "->" + e.to()));
+    await().atMost(WAIT).until(() -> !seen.isEmpty());
+    assertThat(seen).containsExactly("HELD->RELEASED");
+  }
+
+  @Test
   void close_ofAnOwningClient_losesItsHoldsWithClientClosed_andStopsItsThreads(TestClients clients)
       throws Exception {
     Baton baton = clients.connect();
