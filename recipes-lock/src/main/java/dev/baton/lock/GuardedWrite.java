@@ -18,24 +18,40 @@ import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
 
 /**
- * ZooKeeper writes that commit together with a check that the lease's lock node still exists, in
- * one multi-op: if the lock was lost (the node is gone), nothing is written and {@link #commit()}
- * throws {@link HoldLostException}. The node's name is unique to one acquisition, so its existence
- * proves the grant is still ours.
+ * ZooKeeper writes that commit together with a check that the lease's lock node still exists (every
+ * lock node, for a {@link MultiLease}), in one multi-op: if a lock was lost (its node is gone),
+ * nothing is written and {@link #commit()} throws {@link HoldLostException} naming that node. A
+ * node's name is unique to one acquisition, so its existence proves the grant is still ours.
  *
  * <p>Not thread-safe: build and commit on one thread. Paths are relative to the client's namespace.
  */
 public final class GuardedWrite {
 
-  private final Hold hold;
+  private final List<Hold> holds;
   private final Session session;
   private final AclProvider acls;
   private final List<Op> ops = new ArrayList<>();
 
   GuardedWrite(Hold hold, AclProvider acls) {
-    this.hold = hold;
-    this.session = hold.session();
+    this(List.of(hold), acls);
+  }
+
+  /**
+   * Guards with every hold in {@code holds}; they must share one session (a multi-op runs in one).
+   */
+  GuardedWrite(List<Hold> holds, AclProvider acls) {
+    if (holds.isEmpty()) {
+      throw new IllegalArgumentException("a guarded write needs at least one hold");
+    }
+    this.holds = List.copyOf(holds);
+    this.session = holds.get(0).session();
     this.acls = acls;
+    for (Hold h : this.holds) {
+      if (h.session() != session) {
+        throw new IllegalArgumentException(
+            "holds of one guarded write must share a session: " + h + " is not in " + session);
+      }
+    }
   }
 
   /** Creates a node with the client's ACL. */
@@ -73,10 +89,11 @@ public final class GuardedWrite {
   }
 
   /**
-   * Commits atomically with the lock check.
+   * Commits atomically with the lock checks.
    *
-   * @return the results of the added ops (the lock check's result left out)
-   * @throws HoldLostException if the lock node is gone, or the session is over
+   * @return the results of the added ops (the lock checks' results left out)
+   * @throws HoldLostException if a lock node is gone (the exception names it), or the session is
+   *     over
    * @throws ZooKeeperOperationException if one of the added ops was refused
    */
   public List<OpResult> commit() throws InterruptedException {
@@ -91,35 +108,46 @@ public final class GuardedWrite {
   /** {@link #commit()} without blocking. */
   public CompletableFuture<List<OpResult>> commitAsync() {
     if (ops.isEmpty()) {
-      throw new IllegalStateException("guarded write on " + hold.path() + " has no operations");
+      throw new IllegalStateException("guarded write on " + guarded() + " has no operations");
     }
-    List<Op> all = new ArrayList<>(ops.size() + 1);
-    all.add(Op.check(session.serverPath(hold.path()), -1));
+    List<Op> all = new ArrayList<>(holds.size() + ops.size());
+    holds.forEach(h -> all.add(Op.check(session.serverPath(h.path()), -1)));
     all.addAll(ops);
     return session
         .multi(all)
         .handle(
             (results, error) -> {
               if (error == null) {
-                return List.copyOf(results.subList(1, results.size()));
+                return List.copyOf(results.subList(holds.size(), results.size()));
               }
               throw new CompletionException(translate(unwrap(error)));
             });
   }
 
   private RuntimeException translate(Throwable error) {
-    if (error instanceof ZooKeeperOperationException z
-        && !z.multiResults().isEmpty()
-        && z.multiResults().get(0) instanceof OpResult.ErrorResult first
-        && first.getErr() == KeeperException.Code.NONODE.intValue()) {
-      return new HoldLostException(
-          hold.path(), LossReason.NODE_DELETED, "guarded write refused: the lock node is gone");
+    if (error instanceof ZooKeeperOperationException z) {
+      List<OpResult> results = z.multiResults();
+      for (int i = 0; i < Math.min(holds.size(), results.size()); i++) {
+        if (results.get(i) instanceof OpResult.ErrorResult r
+            && r.getErr() == KeeperException.Code.NONODE.intValue()) {
+          return new HoldLostException(
+              holds.get(i).path(),
+              LossReason.NODE_DELETED,
+              "guarded write refused: the lock node is gone");
+        }
+      }
     }
     if (error instanceof dev.baton.core.SessionLostException s) {
       return new HoldLostException(
-          hold.path(), LossReason.SESSION_EXPIRED, "guarded write refused: " + s.getMessage());
+          holds.get(0).path(),
+          LossReason.SESSION_EXPIRED,
+          "guarded write refused: " + s.getMessage());
     }
     return error instanceof RuntimeException r ? r : new IllegalStateException(error);
+  }
+
+  private Object guarded() {
+    return holds.size() == 1 ? holds.get(0).path() : holds.stream().map(Hold::path).toList();
   }
 
   private static Throwable unwrap(Throwable t) {
