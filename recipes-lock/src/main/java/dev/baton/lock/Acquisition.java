@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.zookeeper.CreateMode;
@@ -161,7 +160,7 @@ final class Acquisition {
             (created, error) -> {
               if (error == null) {
                 a.node = created.path();
-              } else if (unwrap(error) instanceof ZooKeeperOperationException z
+              } else if (Futures.unwrap(error) instanceof ZooKeeperOperationException z
                   && z.code() == KeeperException.Code.NONODE
                   && current(a)) {
                 createParentsThenCreate(a);
@@ -259,7 +258,7 @@ final class Acquisition {
         .whenComplete(
             (hold, error) -> {
               if (error != null) {
-                if (unwrap(error) instanceof HoldLostException && current(a)) {
+                if (Futures.unwrap(error) instanceof HoldLostException && current(a)) {
                   inSameSessionAgain(a); // our node was deleted by someone while we waited
                 } else {
                   step(a, error, () -> {});
@@ -291,7 +290,7 @@ final class Acquisition {
       }
       return;
     }
-    Throwable t = unwrap(error);
+    Throwable t = Futures.unwrap(error);
     if (t instanceof SessionLostException) {
       sessionEnded(a);
     } else if (t instanceof ConnectionLossException) {
@@ -310,7 +309,7 @@ final class Acquisition {
   }
 
   private void fail(Throwable error) {
-    abandon(unwrap(error));
+    abandon(Futures.unwrap(error));
   }
 
   /** Ends the acquisition without a lease and removes whatever it created. */
@@ -341,12 +340,5 @@ final class Acquisition {
                   LockNodes.findAttempt(children, kind, a.id)
                       .ifPresent(n -> a.session.deleteIfOwned(lockPath.child(n))));
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

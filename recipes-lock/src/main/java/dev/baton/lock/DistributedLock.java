@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -132,24 +131,12 @@ public final class DistributedLock {
    *     dev.baton.core.NotAuthorizedException})
    */
   public LockLease acquire(Duration timeout) throws InterruptedException {
-    CompletableFuture<LockLease> f = acquireAsync(timeout);
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      f.cancel(false);
-      throw e;
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    }
+    return Futures.await(acquireAsync(timeout));
   }
 
   /** Like {@link #acquire}, but empty instead of {@link BatonTimeoutException} on timeout. */
   public Optional<LockLease> tryAcquire(Duration timeout) throws InterruptedException {
-    try {
-      return Optional.of(acquire(timeout));
-    } catch (BatonTimeoutException e) {
-      return Optional.empty();
-    }
+    return Futures.emptyOnTimeout(() -> acquire(timeout));
   }
 
   /**
@@ -170,11 +157,7 @@ public final class DistributedLock {
    * @throws InterruptedException if interrupted while asking
    */
   public LockInfo inspect() throws InterruptedException {
-    try {
-      return inspectAsync().get();
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    }
+    return Futures.await(inspectAsync());
   }
 
   /** {@link #inspect()} without blocking. */
@@ -248,13 +231,6 @@ public final class DistributedLock {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative: " + timeout);
     }
-  }
-
-  private static RuntimeException rethrow(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
   }
 
   @Override

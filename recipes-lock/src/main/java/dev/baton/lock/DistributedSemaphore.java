@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * A counting semaphore of N permits on ZooKeeper.
@@ -90,24 +89,12 @@ public final class DistributedSemaphore {
    * @throws InterruptedException if interrupted while waiting (nothing is left behind)
    */
   public PermitLease acquire(Duration timeout) throws InterruptedException {
-    CompletableFuture<PermitLease> f = acquireAsync(timeout);
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      f.cancel(false);
-      throw e;
-    } catch (ExecutionException e) {
-      throw unwrap(e.getCause());
-    }
+    return Futures.await(acquireAsync(timeout));
   }
 
   /** Like {@link #acquire}, empty instead of {@link BatonTimeoutException}. */
   public Optional<PermitLease> tryAcquire(Duration timeout) throws InterruptedException {
-    try {
-      return Optional.of(acquire(timeout));
-    } catch (BatonTimeoutException e) {
-      return Optional.empty();
-    }
+    return Futures.emptyOnTimeout(() -> acquire(timeout));
   }
 
   /** Acquires without blocking a thread; cancelling the future abandons the attempt. */
@@ -126,7 +113,7 @@ public final class DistributedSemaphore {
         .thenCompose(s -> s.getChildren(leasesPath(), Optional.empty()))
         .exceptionally(
             e -> {
-              Throwable t = unwrap(e);
+              Throwable t = Futures.unwrap(e);
               if (t instanceof dev.baton.core.ZooKeeperOperationException z
                   && z.code() == org.apache.zookeeper.KeeperException.Code.NONODE) {
                 return List.of();
@@ -141,13 +128,6 @@ public final class DistributedSemaphore {
 
   ZkPath leasesPath() {
     return path.child("leases");
-  }
-
-  private static RuntimeException unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t instanceof RuntimeException r ? r : new IllegalStateException(t);
   }
 
   @Override

@@ -120,7 +120,7 @@ public final class GuardedWrite {
               if (error == null) {
                 return List.copyOf(results.subList(holds.size(), results.size()));
               }
-              throw new CompletionException(translate(unwrap(error)));
+              throw new CompletionException(translate(Futures.unwrap(error)));
             });
   }
 
@@ -148,12 +148,5 @@ public final class GuardedWrite {
 
   private Object guarded() {
     return holds.size() == 1 ? holds.get(0).path() : holds.stream().map(Hold::path).toList();
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -102,7 +101,7 @@ final class MultiAcquisition {
 
   private void granted(int i, LockLease lease, Throwable error) {
     if (error != null) {
-      end(translate(locks.get(i), unwrap(error)));
+      end(translate(locks.get(i), Futures.unwrap(error)));
       return;
     }
     List<LockLease> lostMeanwhile = null;
@@ -187,12 +186,5 @@ final class MultiAcquisition {
           "acquire " + lock.path() + " (multi-lock of " + locks.size() + " paths)", timeout);
     }
     return error;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

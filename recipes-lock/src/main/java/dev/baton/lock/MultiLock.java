@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * Several {@link DistributedLock mutexes} taken together, all or nothing.
@@ -131,28 +129,12 @@ public final class MultiLock {
    * @throws dev.baton.core.BatonException for other failures, after releasing the ones taken
    */
   public MultiLease acquire(Duration timeout) throws InterruptedException {
-    CompletableFuture<MultiLease> f = acquireAsync(timeout);
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      f.cancel(false);
-      throw e;
-    } catch (ExecutionException e) {
-      Throwable t = e.getCause();
-      while (t instanceof CompletionException && t.getCause() != null) {
-        t = t.getCause();
-      }
-      throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
-    }
+    return Futures.await(acquireAsync(timeout));
   }
 
   /** Like {@link #acquire}, but empty instead of {@link BatonTimeoutException} on timeout. */
   public Optional<MultiLease> tryAcquire(Duration timeout) throws InterruptedException {
-    try {
-      return Optional.of(acquire(timeout));
-    } catch (BatonTimeoutException e) {
-      return Optional.empty();
-    }
+    return Futures.emptyOnTimeout(() -> acquire(timeout));
   }
 
   /**

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.zookeeper.CreateMode;
@@ -103,7 +102,7 @@ final class PermitAcquisition {
     request.whenComplete(
         (lock, error) -> {
           if (error != null) {
-            Throwable t = unwrap(error);
+            Throwable t = Futures.unwrap(error);
             abandon(t instanceof BatonTimeoutException ? timedOut() : t);
           } else if (done.get()) {
             lock.close();
@@ -170,9 +169,9 @@ final class PermitAcquisition {
                     lock,
                     s,
                     semaphore.leasesPath().child(name.substring(name.lastIndexOf('/') + 1)));
-              } else if (unwrap(error) instanceof ConnectionLossException) {
+              } else if (Futures.unwrap(error) instanceof ConnectionLossException) {
                 findAgain(lock, s, id);
-              } else if (guardFailed(unwrap(error))) {
+              } else if (guardFailed(Futures.unwrap(error))) {
                 lock.close(); // our lock node is gone: nothing was created; take the lock again
                 takeLock();
               } else {
@@ -232,7 +231,7 @@ final class PermitAcquisition {
   }
 
   private void retryOrFail(LockLease lock, Throwable error, Runnable again) {
-    Throwable t = unwrap(error);
+    Throwable t = Futures.unwrap(error);
     if (t instanceof ConnectionLossException) {
       lock.hold().session().whenConnected().whenComplete((v, e) -> again.run());
     } else if (t instanceof SessionLostException || t instanceof HoldLostException) {
@@ -254,12 +253,5 @@ final class PermitAcquisition {
       request.cancel(false);
       request.thenAccept(LockLease::close);
     }
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
   }
 }
