@@ -23,12 +23,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooKeeper;
 import org.junit.jupiter.api.Test;
 
 /** The mutex against a real 3-node ensemble (backend from the environment: containers in CI). */
@@ -243,6 +246,103 @@ class DistributedLockTest {
     await().atMost(WAIT).until(() -> contenders(s).isEmpty());
     try (LockLease lease = DistributedLock.create(other, LOCK).acquire(Duration.ofSeconds(10))) {
       assertThat(lease.state()).isEqualTo(HoldState.HELD);
+    }
+  }
+
+  @Test
+  void newSessionWhileTheOldSessionsNodeIsStillVisible_isNeverGrantedThroughIt(
+      ZooKeeperEnsemble zk, TestClients clients) throws Exception {
+    TestClients.ProxiedClient c = clients.connectThroughNewProxy();
+    DistributedLock lock = DistributedLock.create(c.client(), LOCK);
+    LockLease old = lock.acquire(WAIT);
+    ZooKeeper handle = c.client().curator().getZookeeperClient().getZooKeeper();
+    long oldSession = handle.getSessionId();
+
+    // Cut the client off, then keep its session alive on the servers from a twin connection: the
+    // client gives the session up after its timeout (LOST) and later connects with a new session,
+    // while the servers still show the old session's lock node.
+    c.proxy().cutOff();
+    await().atMost(WAIT).until(() -> old.state() == HoldState.UNCERTAIN);
+    CountDownLatch joined = new CountDownLatch(1);
+    ZooKeeper twin =
+        new ZooKeeper(
+            zk.connectString(),
+            4000,
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                joined.countDown();
+              }
+            },
+            oldSession,
+            handle.getSessionPasswd());
+    try {
+      assertThat(joined.await(30, TimeUnit.SECONDS)).isTrue();
+      await().atMost(WAIT).until(() -> old.state() == HoldState.LOST);
+      CompletableFuture<LockLease> again = lock.acquireAsync(WAIT);
+      c.proxy().heal();
+      await()
+          .atMost(WAIT)
+          .until(() -> c.client().currentSession().map(s -> s.id() != oldSession).orElse(false));
+      await().atMost(WAIT).until(() -> lock.inspect().waiters().size() == 1);
+      LockInfo info = lock.inspect();
+      assertThat(info.holder()).map(LockInfo.Contender::sessionId).contains(oldSession);
+      assertThat(info.holder()).map(LockInfo.Contender::node).contains(old.node());
+      assertThat(again).isNotDone(); // the old session's node is not ours: it blocks us
+      twin.close(); // the old session ends; its node goes
+      LockLease fresh = again.get(60, TimeUnit.SECONDS);
+      assertThat(fresh.sessionId()).isNotEqualTo(oldSession);
+      assertThat(fresh.fencingToken()).isGreaterThan(old.fencingToken());
+      fresh.close();
+    } finally {
+      twin.close();
+    }
+  }
+
+  @Test
+  void waiterWhoseSessionIsReplaced_isNotGrantedThroughItsOldSessionsNode(
+      ZooKeeperEnsemble zk, TestClients clients) throws Exception {
+    LockLease holder = DistributedLock.create(clients.connect(), LOCK).acquire(WAIT);
+    TestClients.ProxiedClient c = clients.connectThroughNewProxy();
+    DistributedLock lock = DistributedLock.create(c.client(), LOCK);
+    CompletableFuture<LockLease> waiting = lock.acquireAsync(Duration.ofMinutes(2));
+    await().atMost(WAIT).until(() -> lock.inspect().waiters().size() == 1);
+    ZooKeeper handle = c.client().curator().getZookeeperClient().getZooKeeper();
+    long oldSession = handle.getSessionId();
+
+    c.proxy().cutOff();
+    CountDownLatch joined = new CountDownLatch(1);
+    ZooKeeper twin =
+        new ZooKeeper(
+            zk.connectString(),
+            4000,
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                joined.countDown();
+              }
+            },
+            oldSession,
+            handle.getSessionPasswd());
+    try {
+      assertThat(joined.await(30, TimeUnit.SECONDS)).isTrue();
+      // The client gives its session up after the timeout; the acquire starts over in a new one.
+      await()
+          .atMost(WAIT)
+          .until(() -> c.client().currentSession().map(s -> s.id() != oldSession).orElse(true));
+      c.proxy().heal();
+      await().atMost(WAIT).until(() -> lock.inspect().waiters().size() == 2);
+      holder.close();
+      // Now the old session's node is the lowest. It is not ours any more: no grant through it.
+      await()
+          .atMost(WAIT)
+          .until(() -> lock.inspect().holder().map(h -> h.sessionId() == oldSession).orElse(false));
+      await().during(Duration.ofMillis(800)).atMost(WAIT).until(() -> !waiting.isDone());
+      twin.close();
+      LockLease granted = waiting.get(60, TimeUnit.SECONDS);
+      assertThat(granted.sessionId()).isNotEqualTo(oldSession);
+      assertThat(granted.state()).isEqualTo(HoldState.HELD);
+      granted.close();
+    } finally {
+      twin.close();
     }
   }
 
