@@ -52,13 +52,38 @@ final class SessionTracker implements ConnectionStateListener {
     switch (state) {
       case CONNECTED, RECONNECTED -> connected();
       case SUSPENDED, READ_ONLY -> Optional.ofNullable(current.get()).ifPresent(Session::suspended);
-      case LOST -> {
-        Session s = current.getAndSet(null);
-        if (s != null) {
-          log.info("session 0x{} lost", Long.toHexString(s.id()));
-          s.end(LossReason.SESSION_EXPIRED);
-        }
-      }
+      case LOST -> lost();
+    }
+  }
+
+  /**
+   * Curator's LOST can arrive late, after the connection is back in the same session (seen: LOST,
+   * RECONNECTED, LOST, RECONNECTED). A session whose handle is connected with its id cannot be
+   * expired, so such a LOST is ignored; ending it would orphan nodes it still owns on the servers.
+   */
+  private synchronized void lost() {
+    Session s = current.get();
+    if (s == null) {
+      return;
+    }
+    if (stillConnected(s)) {
+      log.info("ignoring a late LOST for session 0x{}: it is connected", Long.toHexString(s.id()));
+      return;
+    }
+    current.compareAndSet(s, null);
+    log.info("session 0x{} lost", Long.toHexString(s.id()));
+    s.end(LossReason.SESSION_EXPIRED);
+  }
+
+  private boolean stillConnected(Session s) {
+    try {
+      ZooKeeper zk = curator.getZookeeperClient().getZooKeeper();
+      return curator.getZookeeperClient().isConnected()
+          && zk == s.handle()
+          && zk.getSessionId() == s.id()
+          && zk.getState().isConnected();
+    } catch (Exception e) {
+      return false;
     }
   }
 

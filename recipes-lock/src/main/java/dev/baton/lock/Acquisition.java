@@ -58,7 +58,8 @@ final class Acquisition {
   private final LockNodes.Kind kind;
   private final Baton baton;
   private final ZkPath lockPath;
-  private final Duration timeout;
+  private final Optional<Duration> timeout;
+  private final byte[] nodeData;
   private final CompletableFuture<LockLease> result = new CompletableFuture<>();
   private final AtomicReference<Phase> phase = new AtomicReference<>(Phase.RUNNING);
   private volatile Attempt attempt;
@@ -75,13 +76,23 @@ final class Acquisition {
     }
   }
 
+  /**
+   * @param timeout empty: no deadline, the attempt runs until granted, failed or cancelled
+   * @param nodeData the data of our contender node (not copied: callers hand over their array)
+   */
   Acquisition(
-      DistributedLock lock, LockNodes.Kind kind, Baton baton, ZkPath lockPath, Duration timeout) {
+      DistributedLock lock,
+      LockNodes.Kind kind,
+      Baton baton,
+      ZkPath lockPath,
+      Optional<Duration> timeout,
+      byte[] nodeData) {
     this.lock = lock;
     this.kind = kind;
     this.baton = baton;
     this.lockPath = lockPath;
     this.timeout = timeout;
+    this.nodeData = nodeData;
   }
 
   CompletableFuture<LockLease> start() {
@@ -91,8 +102,10 @@ final class Acquisition {
             abandon(error);
           }
         });
-    CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
-        .execute(() -> abandon(new BatonTimeoutException("acquire " + lockPath, timeout)));
+    timeout.ifPresent(
+        t ->
+            CompletableFuture.delayedExecutor(t.toNanos(), TimeUnit.NANOSECONDS)
+                .execute(() -> abandon(new BatonTimeoutException("acquire " + lockPath, t))));
     inNextSession();
     return result;
   }
@@ -111,19 +124,24 @@ final class Acquisition {
     if (!running()) {
       return;
     }
-    baton
-        .sessionAsync()
-        .whenComplete(
-            (session, error) -> {
-              if (error != null) {
-                fail(error);
-                return;
-              }
-              Attempt a = new Attempt(session);
-              attempt = a;
-              session.ended().thenRun(() -> sessionEnded(a));
-              resume(a);
-            });
+    CompletableFuture<Session> next;
+    try {
+      next = baton.sessionAsync();
+    } catch (IllegalStateException closed) {
+      fail(closed); // the client was closed between sessions: end the acquisition, don't hang
+      return;
+    }
+    next.whenComplete(
+        (session, error) -> {
+          if (error != null) {
+            fail(error);
+            return;
+          }
+          Attempt a = new Attempt(session);
+          attempt = a;
+          session.ended().thenRun(() -> sessionEnded(a));
+          resume(a);
+        });
   }
 
   /** Continues an attempt from where it stands (also after a connection loss). */
@@ -154,7 +172,7 @@ final class Acquisition {
     a.session
         .create(
             lockPath.child(LockNodes.namePrefix(kind, a.id)),
-            new byte[0],
+            nodeData,
             CreateMode.EPHEMERAL_SEQUENTIAL)
         .whenComplete(
             (created, error) -> {

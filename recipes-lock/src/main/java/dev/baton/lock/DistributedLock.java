@@ -148,7 +148,27 @@ public final class DistributedLock {
     if (baton.isClosed()) {
       throw new IllegalStateException("cannot acquire " + path + ": the Baton client is closed");
     }
-    return LockMetrics.observe(metrics, new Acquisition(this, kind, baton, path, timeout).start());
+    return LockMetrics.observe(
+        metrics,
+        new Acquisition(this, kind, baton, path, Optional.of(timeout), new byte[0]).start());
+  }
+
+  /**
+   * For recipes built on this lock (leader election): contends with no deadline, until granted or
+   * until the future is cancelled (which removes our node), and creates our contender node with
+   * {@code nodeData} so that others can read who it is. Like {@link #acquireAsync}, parks no
+   * thread.
+   *
+   * @throws IllegalStateException if the client is closed
+   */
+  CompletableFuture<LockLease> contendAsync(byte[] nodeData) {
+    if (baton.isClosed()) {
+      throw new IllegalStateException(
+          "cannot contend for " + path + ": the Baton client is closed");
+    }
+    return LockMetrics.observe(
+        metrics,
+        new Acquisition(this, kind, baton, path, Optional.empty(), nodeData.clone()).start());
   }
 
   /**

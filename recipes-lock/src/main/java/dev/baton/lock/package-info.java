@@ -5,6 +5,8 @@
  *
  * <p>Also: {@link dev.baton.lock.ReadWriteLock} (readers share, writers exclude, each contender
  * counting only conflicting lower nodes) and {@link dev.baton.lock.DistributedSemaphore} (N permits
- * as leases, never more than N at once).
+ * as leases, never more than N at once), {@link dev.baton.lock.MultiLock} (several locks, all or
+ * nothing, in one global order) and {@link dev.baton.lock.LeaderElection} (leadership as a fenced
+ * hold).
  */
 package dev.baton.lock;

@@ -150,6 +150,27 @@ class SessionAndHoldTest {
   }
 
   @Test
+  void lateLostReport_forASessionThatIsStillConnected_doesNotEndItOrItsHolds(Baton baton)
+      throws Exception {
+    Session s = baton.awaitSession(WAIT);
+    Hold hold = holdNew(s, "/late-lost");
+    // Curator was seen to report LOST after the connection was back in the same session; feed
+    // that report to the client's tracker directly.
+    java.lang.reflect.Field f = Baton.class.getDeclaredField("tracker");
+    f.setAccessible(true);
+    org.apache.curator.framework.state.ConnectionStateListener tracker =
+        (org.apache.curator.framework.state.ConnectionStateListener) f.get(baton);
+    tracker.stateChanged(baton.curator(), org.apache.curator.framework.state.ConnectionState.LOST);
+    tracker.stateChanged(
+        baton.curator(), org.apache.curator.framework.state.ConnectionState.RECONNECTED);
+
+    assertThat(s.isAlive()).isTrue();
+    assertThat(hold.state()).isEqualTo(HoldState.HELD);
+    assertThat(baton.currentSession()).map(Session::id).contains(s.id());
+    assertThat(baton.awaitSession(WAIT)).isSameAs(s);
+  }
+
+  @Test
   void close_ofAnOwningClient_losesItsHoldsWithClientClosed_andStopsItsThreads(TestClients clients)
       throws Exception {
     Baton baton = clients.connect();
