@@ -41,6 +41,27 @@ class DistributedLockTest {
   static final Duration WAIT = Duration.ofSeconds(60);
   static final ZkPath LOCK = ZkPath.of("/locks/a");
 
+  /**
+   * Keeps a client's session alive on the servers from a second connection (the servers move the
+   * session to it), so that the client can give the session up while its nodes stay visible.
+   */
+  static ZooKeeper joinSession(ZooKeeperEnsemble zk, ZooKeeper handle) throws Exception {
+    CountDownLatch joined = new CountDownLatch(1);
+    ZooKeeper twin =
+        new ZooKeeper(
+            zk.connectString(),
+            4000,
+            e -> {
+              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                joined.countDown();
+              }
+            },
+            handle.getSessionId(),
+            handle.getSessionPasswd());
+    assertThat(joined.await(30, TimeUnit.SECONDS)).isTrue();
+    return twin;
+  }
+
   static List<String> contenders(Session s) throws Exception {
     return LockNodes.ordered(s.getChildren(LOCK, Optional.empty()).get(30, TimeUnit.SECONDS));
   }
@@ -263,20 +284,8 @@ class DistributedLockTest {
     // while the servers still show the old session's lock node.
     c.proxy().cutOff();
     await().atMost(WAIT).until(() -> old.state() == HoldState.UNCERTAIN);
-    CountDownLatch joined = new CountDownLatch(1);
-    ZooKeeper twin =
-        new ZooKeeper(
-            zk.connectString(),
-            4000,
-            e -> {
-              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                joined.countDown();
-              }
-            },
-            oldSession,
-            handle.getSessionPasswd());
+    ZooKeeper twin = joinSession(zk, handle);
     try {
-      assertThat(joined.await(30, TimeUnit.SECONDS)).isTrue();
       await().atMost(WAIT).until(() -> old.state() == HoldState.LOST);
       CompletableFuture<LockLease> again = lock.acquireAsync(WAIT);
       c.proxy().heal();
@@ -310,20 +319,8 @@ class DistributedLockTest {
     long oldSession = handle.getSessionId();
 
     c.proxy().cutOff();
-    CountDownLatch joined = new CountDownLatch(1);
-    ZooKeeper twin =
-        new ZooKeeper(
-            zk.connectString(),
-            4000,
-            e -> {
-              if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
-                joined.countDown();
-              }
-            },
-            oldSession,
-            handle.getSessionPasswd());
+    ZooKeeper twin = joinSession(zk, handle);
     try {
-      assertThat(joined.await(30, TimeUnit.SECONDS)).isTrue();
       // The client gives its session up after the timeout; the acquire starts over in a new one.
       await()
           .atMost(WAIT)
