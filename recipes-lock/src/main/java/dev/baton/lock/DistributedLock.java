@@ -117,9 +117,8 @@ public final class DistributedLock {
 
   /** A lease is about to be handed out. */
   LockLease granted(Hold hold) {
-    LockLease lease = new LockLease(this, hold);
-    LockMetrics.watchLease(metrics, lease);
-    return lease;
+    LockMetrics.watchHold(metrics, hold);
+    return new LockLease(this, hold);
   }
 
   /**

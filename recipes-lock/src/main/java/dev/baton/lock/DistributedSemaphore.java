@@ -2,6 +2,7 @@ package dev.baton.lock;
 
 import dev.baton.core.Baton;
 import dev.baton.core.BatonTimeoutException;
+import dev.baton.core.Hold;
 import dev.baton.core.ZkPath;
 import java.time.Duration;
 import java.util.List;
@@ -36,17 +37,24 @@ import java.util.concurrent.CompletionException;
  * <h2>Thread-safety</h2>
  *
  * Thread-safe and stateless between calls; the async form parks no thread.
+ *
+ * <h2>Metrics</h2>
+ *
+ * With a Micrometer registry on the client, the meters of {@link DistributedLock} tagged {@code
+ * kind=permit}: acquires by outcome, hold time, and lost permits counted by reason.
  */
 public final class DistributedSemaphore {
 
   private final Baton baton;
   private final ZkPath path;
   private final int permits;
+  private final LockMetrics metrics;
 
   private DistributedSemaphore(Baton baton, ZkPath path, int permits) {
     this.baton = baton;
     this.path = path;
     this.permits = permits;
+    this.metrics = LockMetrics.of(baton, path, "permit");
   }
 
   /**
@@ -103,7 +111,7 @@ public final class DistributedSemaphore {
     if (baton.isClosed()) {
       throw new IllegalStateException("cannot acquire " + path + ": the Baton client is closed");
     }
-    return new PermitAcquisition(this, baton, timeout).start();
+    return LockMetrics.observe(metrics, new PermitAcquisition(this, baton, timeout).start());
   }
 
   /** The lease nodes the servers show now (at most {@link #permits()}). */
@@ -120,6 +128,12 @@ public final class DistributedSemaphore {
               }
               throw new CompletionException(t);
             });
+  }
+
+  /** A permit is about to be handed out. */
+  PermitLease granted(Hold hold) {
+    LockMetrics.watchHold(metrics, hold);
+    return new PermitLease(hold, baton.aclProvider());
   }
 
   ZkPath lockPath() {

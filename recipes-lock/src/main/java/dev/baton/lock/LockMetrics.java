@@ -1,6 +1,7 @@
 package dev.baton.lock;
 
 import dev.baton.core.Baton;
+import dev.baton.core.Hold;
 import dev.baton.core.HoldState;
 import dev.baton.core.LossReason;
 import dev.baton.core.ZkPath;
@@ -37,8 +38,7 @@ interface LockMetrics {
   }
 
   /** Records the outcome of an acquire. */
-  static CompletableFuture<LockLease> observe(
-      LockMetrics metrics, CompletableFuture<LockLease> acquire) {
+  static <T> CompletableFuture<T> observe(LockMetrics metrics, CompletableFuture<T> acquire) {
     if (metrics == NOOP) {
       return acquire;
     }
@@ -54,12 +54,12 @@ interface LockMetrics {
    * Records how long a lease is held. Called before the lease is handed out, so that no release can
    * come before the listener.
    */
-  static void watchLease(LockMetrics metrics, LockLease lease) {
+  static void watchHold(LockMetrics metrics, Hold hold) {
     if (metrics == NOOP) {
       return;
     }
     long granted = System.nanoTime();
-    lease.addListener(
+    hold.addListener(
         e -> {
           if (e.to() == HoldState.LOST || e.to() == HoldState.RELEASED) {
             metrics.leaseEnded(System.nanoTime() - granted, e.reason().orElse(null));

@@ -215,7 +215,7 @@ final class PermitAcquisition {
                 }
                 return;
               }
-              PermitLease permit = new PermitLease(hold, baton.aclProvider());
+              PermitLease permit = semaphore.granted(hold);
               if (!done.compareAndSet(false, true) || !result.complete(permit)) {
                 permit.close();
               }

@@ -9,6 +9,7 @@ import dev.baton.core.HoldState;
 import dev.baton.testkit.TestClients;
 import dev.baton.testkit.WithZooKeeper;
 import dev.baton.testkit.ZooKeeperEnsemble;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,22 +86,46 @@ class DistributedSemaphoreTest {
   }
 
   @Test
-  void permitLostToSessionExpiry_isFreeForTheNextWaiter_andItsHolderIsTold(
+  void permitLostToSessionExpiry_isFreeForTheNextWaiter_andItsHolderIsTold_andCounted(
       ZooKeeperEnsemble zk, TestClients clients) throws Exception {
-    Baton a = clients.connect();
-    PermitLease held = DistributedSemaphore.create(a, PATH, 1).acquire(WAIT);
-    DistributedSemaphore sem = DistributedSemaphore.create(clients.connect(), PATH, 1);
-    CompletableFuture<PermitLease> waiting = sem.acquireAsync(WAIT);
-    assertThat(sem.tryAcquire(Duration.ofMillis(200))).isEmpty();
-    assertThat(waiting).isNotDone();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Baton a =
+        Baton.builder(zk.connectString())
+            .namespace(clients.chroot().toString())
+            .sessionTimeout(Duration.ofSeconds(4))
+            .meterRegistry(registry)
+            .build();
+    try {
+      PermitLease held = DistributedSemaphore.create(a, PATH, 1).acquire(WAIT);
+      DistributedSemaphore sem = DistributedSemaphore.create(clients.connect(), PATH, 1);
+      CompletableFuture<PermitLease> waiting = sem.acquireAsync(WAIT);
+      assertThat(sem.tryAcquire(Duration.ofMillis(200))).isEmpty();
+      assertThat(waiting).isNotDone();
 
-    zk.expireSession(a);
+      zk.expireSession(a);
 
-    PermitLease granted = waiting.get(60, TimeUnit.SECONDS);
-    await().atMost(WAIT).until(() -> held.state() == HoldState.LOST);
-    assertThat(granted.fencingToken()).isGreaterThan(held.fencingToken());
-    assertThat(sem.leasesAsync().get()).hasSize(1);
-    granted.close();
+      PermitLease granted = waiting.get(60, TimeUnit.SECONDS);
+      await().atMost(WAIT).until(() -> held.state() == HoldState.LOST);
+      assertThat(granted.fencingToken()).isGreaterThan(held.fencingToken());
+      assertThat(sem.leasesAsync().get()).hasSize(1);
+      await()
+          .atMost(WAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(
+                          registry.get("baton.lock.lost").tag("kind", "permit").counter().count())
+                      .isEqualTo(1));
+      assertThat(
+              registry
+                  .get("baton.lock.acquire")
+                  .tags("kind", "permit", "outcome", "acquired")
+                  .timer()
+                  .count())
+          .isEqualTo(1);
+      granted.close();
+    } finally {
+      a.close();
+    }
   }
 
   @Test
