@@ -4,7 +4,6 @@ import dev.baton.core.Baton;
 import dev.baton.core.BatonTimeoutException;
 import dev.baton.core.Hold;
 import dev.baton.core.ZkPath;
-import dev.baton.core.ZooKeeperOperationException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
 /**
@@ -186,7 +183,7 @@ public final class DistributedLock {
         .thenCompose(
             s ->
                 s.getChildren(path, Optional.empty())
-                    .exceptionally(DistributedLock::noChildrenIfMissing)
+                    .exceptionally(Futures::noChildrenIfMissing)
                     .thenCompose(
                         children -> {
                           List<String> ordered = LockNodes.ordered(children);
@@ -222,16 +219,6 @@ public final class DistributedLock {
       (granted ? holders : waiters).add(contenders.get(i));
     }
     return new LockInfo(path, holders, waiters);
-  }
-
-  /** A lock that was never acquired has no node yet: no contenders. */
-  private static List<String> noChildrenIfMissing(Throwable error) {
-    Throwable t =
-        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (t instanceof ZooKeeperOperationException z && z.code() == KeeperException.Code.NONODE) {
-      return List.of();
-    }
-    throw error instanceof CompletionException c ? c : new CompletionException(error);
   }
 
   private static LockInfo.Contender contender(ZkPath node, Stat stat) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A counting semaphore of N permits on ZooKeeper.
@@ -119,15 +118,7 @@ public final class DistributedSemaphore {
     return baton
         .sessionAsync()
         .thenCompose(s -> s.getChildren(leasesPath(), Optional.empty()))
-        .exceptionally(
-            e -> {
-              Throwable t = Futures.unwrap(e);
-              if (t instanceof dev.baton.core.ZooKeeperOperationException z
-                  && z.code() == org.apache.zookeeper.KeeperException.Code.NONODE) {
-                return List.of();
-              }
-              throw new CompletionException(t);
-            });
+        .exceptionally(Futures::noChildrenIfMissing);
   }
 
   /** A permit is about to be handed out. */

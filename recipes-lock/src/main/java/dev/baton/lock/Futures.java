@@ -1,10 +1,13 @@
 package dev.baton.lock;
 
 import dev.baton.core.BatonTimeoutException;
+import dev.baton.core.ZooKeeperOperationException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.zookeeper.KeeperException;
 
 /**
  * The blocking twins of the recipes' async calls, written once: wait, abandon on interrupt, rethrow
@@ -44,6 +47,18 @@ final class Futures {
     } catch (BatonTimeoutException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * For {@code exceptionally} after a getChildren: a recipe node that was never created (or whose
+   * container parent the servers removed) has no children; any other failure passes through.
+   */
+  static List<String> noChildrenIfMissing(Throwable error) {
+    if (unwrap(error) instanceof ZooKeeperOperationException z
+        && z.code() == KeeperException.Code.NONODE) {
+      return List.of();
+    }
+    throw error instanceof CompletionException c ? c : new CompletionException(error);
   }
 
   /** Strips {@link CompletionException} wrappers. */

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -97,12 +96,7 @@ public final class GuardedWrite {
    * @throws ZooKeeperOperationException if one of the added ops was refused
    */
   public List<OpResult> commit() throws InterruptedException {
-    try {
-      return commitAsync().get();
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      throw c instanceof RuntimeException r ? r : new IllegalStateException(c);
-    }
+    return Futures.await(commitAsync());
   }
 
   /** {@link #commit()} without blocking. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
 import org.apache.zookeeper.OpResult;
@@ -40,7 +39,7 @@ final class LeaderQuery {
 
   private CompletableFuture<Optional<String>> firstContender(Session s) {
     return s.getChildren(path, Optional.empty())
-        .exceptionally(LeaderQuery::noChildrenIfMissing)
+        .exceptionally(Futures::noChildrenIfMissing)
         .thenCompose(
             children -> {
               List<String> ordered = LockNodes.ordered(children);
@@ -74,13 +73,5 @@ final class LeaderQuery {
 
   private static boolean isNoNode(Throwable t) {
     return t instanceof ZooKeeperOperationException z && z.code() == KeeperException.Code.NONODE;
-  }
-
-  /** An election nobody has entered yet has no node: no leader. */
-  private static List<String> noChildrenIfMissing(Throwable error) {
-    if (isNoNode(Futures.unwrap(error))) {
-      return List.of();
-    }
-    throw error instanceof CompletionException c ? c : new CompletionException(error);
   }
 }
