@@ -17,6 +17,8 @@ package dev.baton.core;
  *       refused the operation; never retried.
  *   <li>{@link ZooKeeperOperationException}: any other refusal by the server (no node, node exists,
  *       bad version, ...).
+ *   <li>{@link CodecException}: a value could not be encoded or decoded by its {@link Codec};
+ *       nothing was written.
  * </ul>
  *
  * <p>Misuse (bad arguments, calls in the wrong state) is reported with {@link
@@ -28,7 +30,8 @@ public abstract sealed class BatonException extends RuntimeException
         HoldLostException,
         BatonTimeoutException,
         NotAuthorizedException,
-        ZooKeeperOperationException {
+        ZooKeeperOperationException,
+        CodecException {
 
   BatonException(String message, Throwable cause) {
     super(message, cause);

@@ -1,6 +1,7 @@
 package dev.baton.core;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
@@ -39,5 +40,15 @@ record ClientContext(
           "server path " + serverPath + " lies outside the namespace " + namespacePrefix);
     }
     return ZkPath.of(serverPath.substring(namespacePrefix.length()));
+  }
+
+  /** {@link #clientPath}, or empty for a server path outside the namespace. */
+  Optional<ZkPath> clientPathIfInside(String serverPath) {
+    if (namespacePrefix.isEmpty()
+        || serverPath.equals(namespacePrefix)
+        || serverPath.startsWith(namespacePrefix + "/")) {
+      return Optional.of(clientPath(serverPath));
+    }
+    return Optional.empty();
   }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException.Code;
 import org.apache.zookeeper.Op;
@@ -200,6 +201,60 @@ public final class Session {
         "getChildren " + path,
         path,
         () -> calls.getChildren(ctx.serverPath(path), watcher.orElse(null)));
+  }
+
+  /**
+   * The node's data and stat, or empty if it does not exist. Sets {@code watcher} when given (it
+   * fires on a change or deletion, or on creation if the node did not exist). Retried across
+   * connection loss.
+   */
+  public CompletableFuture<Optional<NodeData>> getData(ZkPath path, Optional<Watcher> watcher) {
+    return calls.retrying(
+        "getData " + path, path, () -> calls.getData(ctx.serverPath(path), watcher.orElse(null)));
+  }
+
+  /**
+   * Replaces a node's data if its version is {@code version} (-1 for any); returns the new stat.
+   * One attempt, like {@link #create}: a lost reply fails with {@link ConnectionLossException} (a
+   * retry with the same version would see {@code BADVERSION} after a write that succeeded).
+   */
+  public CompletableFuture<Stat> setData(ZkPath path, byte[] data, int version) {
+    return calls.attempt(
+        "setData " + path, path, () -> calls.setData(ctx.serverPath(path), data, version));
+  }
+
+  /**
+   * Adds a persistent watch ({@link AddWatchMode#PERSISTENT}) or persistent recursive watch ({@link
+   * AddWatchMode#PERSISTENT_RECURSIVE}) on {@code path}: it stays until removed or the session
+   * ends, and ZooKeeper's client sets it again by itself after a reconnect inside the session.
+   * Events that happened while disconnected are not replayed: callers resynchronise on reconnect.
+   * The watcher sees server paths ({@link #clientPath}). Retried across connection loss (adding the
+   * same watcher twice is harmless).
+   */
+  public CompletableFuture<Void> addWatch(ZkPath path, Watcher watcher, AddWatchMode mode) {
+    return calls.retrying(
+        "addWatch " + path, path, () -> calls.addWatch(ctx.serverPath(path), watcher, mode));
+  }
+
+  /**
+   * Removes every watch {@code watcher} has on {@code path}, on the server too. Completes normally
+   * if there was none. The watcher then receives one last event, of type {@code
+   * PersistentWatchRemoved} (for a persistent watch) or {@code DataWatchRemoved}/{@code
+   * ChildWatchRemoved}. Retried across connection loss.
+   */
+  public CompletableFuture<Void> removeWatches(ZkPath path, Watcher watcher) {
+    return calls.retrying(
+        "removeWatches " + path,
+        path,
+        () -> calls.removeWatches(ctx.serverPath(path), watcher, false));
+  }
+
+  /**
+   * The client path of a server path in an event (the namespace removed), or empty if the server
+   * path lies outside the client's namespace.
+   */
+  public Optional<ZkPath> clientPath(String serverPath) {
+    return ctx.clientPathIfInside(serverPath);
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.apache.zookeeper.AddWatchMode;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.KeeperException.Code;
@@ -177,6 +178,54 @@ final class SessionCalls {
   CompletableFuture<Void> delete(String serverPath, int version) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     zk.delete(serverPath, version, (rc, p, c) -> settle(f, rc, p, null), null);
+    return f;
+  }
+
+  /** The data and stat, or empty when there is no node (with the watch set either way). */
+  CompletableFuture<Optional<NodeData>> getData(String serverPath, Watcher watcher) {
+    CompletableFuture<Optional<NodeData>> f = new CompletableFuture<>();
+    zk.getData(
+        serverPath,
+        watcher,
+        (rc, p, c, data, stat) -> {
+          if (rc == Code.NONODE.intValue()) {
+            f.complete(Optional.empty());
+          } else {
+            settle(f, rc, p, rc == 0 ? Optional.of(new NodeData(data, stat)) : null);
+          }
+        },
+        null);
+    return f;
+  }
+
+  CompletableFuture<Stat> setData(String serverPath, byte[] data, int version) {
+    CompletableFuture<Stat> f = new CompletableFuture<>();
+    zk.setData(serverPath, data, version, (rc, p, c, stat) -> settle(f, rc, p, stat), null);
+    return f;
+  }
+
+  CompletableFuture<Void> addWatch(String serverPath, Watcher watcher, AddWatchMode mode) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    zk.addWatch(serverPath, watcher, mode, (rc, p, c) -> settle(f, rc, p, null), null);
+    return f;
+  }
+
+  /** Removes the watcher's watches of any type; a watcher that is not registered is fine. */
+  CompletableFuture<Void> removeWatches(String serverPath, Watcher watcher, boolean local) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    zk.removeWatches(
+        serverPath,
+        watcher,
+        Watcher.WatcherType.Any,
+        local,
+        (rc, p, c) -> {
+          if (rc == Code.NOWATCHER.intValue()) {
+            f.complete(null);
+          } else {
+            settle(f, rc, p, null);
+          }
+        },
+        null);
     return f;
   }
 
