@@ -258,6 +258,23 @@ public final class Session {
   }
 
   /**
+   * A node's children with the node's stat from the same read: its {@code pzxid} is the zxid of the
+   * last child created or deleted, so a watch event with a higher zxid is news and one with a lower
+   * or equal zxid is already reflected in {@code names}.
+   */
+  public record Children(List<String> names, Stat stat) {}
+
+  /**
+   * {@link #getChildren} with the parent's stat ({@link Children}). Retried across connection loss.
+   */
+  public CompletableFuture<Children> getChildrenWithStat(ZkPath path, Optional<Watcher> watcher) {
+    return calls.retrying(
+        "getChildren " + path,
+        path,
+        () -> calls.getChildrenWithStat(ctx.serverPath(path), watcher.orElse(null)));
+  }
+
+  /**
    * Deletes a node at {@code version} (-1 for any). Retried across connection loss, so a delete
    * whose first reply was lost may report {@code NONODE} on the retry: callers that only want the
    * node gone should treat NONODE as success.

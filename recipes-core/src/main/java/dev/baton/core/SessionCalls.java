@@ -175,6 +175,17 @@ final class SessionCalls {
     return f;
   }
 
+  CompletableFuture<Session.Children> getChildrenWithStat(String serverPath, Watcher watcher) {
+    CompletableFuture<Session.Children> f = new CompletableFuture<>();
+    zk.getChildren(
+        serverPath,
+        watcher,
+        (rc, p, c, children, stat) ->
+            settle(f, rc, p, rc == 0 ? new Session.Children(List.copyOf(children), stat) : null),
+        null);
+    return f;
+  }
+
   CompletableFuture<Void> delete(String serverPath, int version) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     zk.delete(serverPath, version, (rc, p, c) -> settle(f, rc, p, null), null);

@@ -1,0 +1,277 @@
+package dev.baton.queue;
+
+import dev.baton.core.Codec;
+import dev.baton.core.ConnectionLossException;
+import dev.baton.core.ErrorHandler;
+import dev.baton.core.NodeData;
+import dev.baton.core.Session;
+import dev.baton.core.SessionLostException;
+import dev.baton.core.ZooKeeperOperationException;
+import dev.baton.core.internal.Futures;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.ACL;
+
+/**
+ * The consumer side of a {@link WorkQueue}: picks a free item from the {@link QueueView}, claims it
+ * with an ephemeral node, reads it and hands out {@link Delivery deliveries}. Items of a batch node
+ * beyond the first wait in a local buffer for the next polls.
+ *
+ * <h2>Concurrency</h2>
+ *
+ * Every poll is a chain of async steps; none blocks a thread. Thread-safe: the buffer is a
+ * concurrent deque, the view has its own lock.
+ *
+ * <h2>Failure</h2>
+ *
+ * Losing a claim race ({@code NODEEXISTS}) moves on to another item, picked at random among the
+ * first few so that consumers stop colliding. A claim create whose reply was lost is resolved by
+ * reading the claim's {@code ephemeralOwner}. A claimed item that is gone (acked by its previous
+ * holder just before) drops the claim. An item that cannot be decoded is dead-lettered at once and
+ * the poll goes on.
+ */
+final class Taker<T> {
+
+  private final QueuePaths paths;
+  private final QueueView view;
+  private final Codec<T> codec;
+  private final ScheduledExecutorService timer;
+  private final ErrorHandler errors;
+  private final QueueMetrics metrics;
+  private final List<ACL> acl;
+  private final byte[] tag;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final ConcurrentLinkedDeque<Delivery<T>> buffer = new ConcurrentLinkedDeque<>();
+
+  Taker(
+      QueuePaths paths,
+      QueueView view,
+      Codec<T> codec,
+      ScheduledExecutorService timer,
+      ErrorHandler errors,
+      QueueMetrics metrics,
+      List<ACL> acl,
+      String consumerName) {
+    this.paths = paths;
+    this.view = view;
+    this.codec = codec;
+    this.timer = timer;
+    this.errors = errors;
+    this.metrics = metrics;
+    this.acl = acl;
+    this.tag = consumerName.getBytes(StandardCharsets.UTF_8);
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  CompletableFuture<Optional<Delivery<T>>> poll(Duration timeout) {
+    CompletableFuture<Optional<Delivery<T>>> result = new CompletableFuture<>();
+    long start = System.nanoTime();
+    ScheduledFuture<?> expiry =
+        timer.schedule(
+            () -> result.complete(Optional.empty()), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    result.whenComplete(
+        (d, e) -> {
+          expiry.cancel(false);
+          if (d != null && d.isPresent()) {
+            metrics.taken(System.nanoTime() - start);
+          }
+        });
+    step(result, false);
+    return result;
+  }
+
+  private void step(CompletableFuture<Optional<Delivery<T>>> result, boolean spread) {
+    if (result.isDone()) {
+      return;
+    }
+    Delivery<T> buffered;
+    while ((buffered = buffer.pollFirst()) != null) {
+      if (!buffered.claimIsLive()) {
+        buffered.close();
+        continue;
+      }
+      if (!result.complete(Optional.of(buffered))) {
+        buffer.addFirst(buffered);
+      }
+      return;
+    }
+    view.ready()
+        .whenComplete(
+            (s, error) -> {
+              if (error != null) {
+                retryLater(result, error);
+                return;
+              }
+              view.pickOrWait(() -> step(result, false), spread)
+                  .ifPresent(n -> claim(s, n, result));
+            });
+  }
+
+  /**
+   * Session or connection trouble while loading the view: try again shortly, until the poll ends.
+   */
+  private void retryLater(CompletableFuture<Optional<Delivery<T>>> result, Throwable error) {
+    Throwable t = Futures.unwrap(error);
+    if (t instanceof SessionLostException || t instanceof ConnectionLossException) {
+      timer.schedule(() -> step(result, false), 100, TimeUnit.MILLISECONDS);
+    } else {
+      result.completeExceptionally(t);
+    }
+  }
+
+  private void claim(Session s, ItemName n, CompletableFuture<Optional<Delivery<T>>> result) {
+    s.create(paths.claim(n.name()), tag, CreateMode.EPHEMERAL)
+        .whenComplete(
+            (created, error) -> {
+              if (error == null) {
+                read(s, n, result);
+                return;
+              }
+              Throwable t = Futures.unwrap(error);
+              if (t instanceof ZooKeeperOperationException z
+                  && z.code() == KeeperException.Code.NODEEXISTS) {
+                view.claimedElsewhere(s, n.name());
+                step(result, true);
+              } else if (t instanceof ConnectionLossException) {
+                resolveLostClaim(s, n, result);
+              } else if (t instanceof SessionLostException) {
+                step(result, false);
+              } else {
+                view.unbusy(s, n.name());
+                result.completeExceptionally(t);
+              }
+            });
+  }
+
+  /** The claim's create reply was lost: the claim node's owner says whether it is ours. */
+  private void resolveLostClaim(
+      Session s, ItemName n, CompletableFuture<Optional<Delivery<T>>> result) {
+    s.whenConnected()
+        .thenCompose(v -> s.exists(paths.claim(n.name()), Optional.empty()))
+        .whenComplete(
+            (stat, error) -> {
+              if (error != null) {
+                step(result, false);
+              } else if (stat.isPresent() && stat.get().getEphemeralOwner() == s.id()) {
+                read(s, n, result);
+              } else if (stat.isPresent()) {
+                view.claimedElsewhere(s, n.name());
+                step(result, true);
+              } else {
+                view.unbusy(s, n.name());
+                step(result, false);
+              }
+            });
+  }
+
+  private void read(Session s, ItemName n, CompletableFuture<Optional<Delivery<T>>> result) {
+    s.getData(paths.item(n.name()), Optional.empty())
+        .thenCompose(
+            data -> {
+              if (data.isEmpty()) {
+                return CompletableFuture.completedFuture(Optional.<Claimed>empty());
+              }
+              return s.getData(paths.ack(n.name()), Optional.empty())
+                  .thenApply(bits -> Optional.of(new Claimed(data.get(), bits)));
+            })
+        .whenComplete(
+            (claimed, error) -> {
+              if (error != null || claimed.isEmpty()) {
+                // Gone (acked by its previous holder a moment ago) or unreadable: let go of it.
+                if (error != null) {
+                  errors.handle("reading item " + paths.item(n.name()), Futures.unwrap(error));
+                }
+                s.deleteIfOwned(paths.claim(n.name()))
+                    .whenComplete((v, e) -> view.unbusy(s, n.name()));
+                step(result, false);
+                return;
+              }
+              deliver(s, n, claimed.get(), result);
+            });
+  }
+
+  private record Claimed(NodeData item, Optional<NodeData> ackBits) {}
+
+  private void deliver(
+      Session s, ItemName n, Claimed claimed, CompletableFuture<Optional<Delivery<T>>> result) {
+    List<byte[]> entries;
+    try {
+      entries = Entries.decodeItems(claimed.item().data());
+    } catch (IllegalArgumentException corrupt) {
+      entries = List.of(claimed.item().data());
+    }
+    BitSet acked = claimed.ackBits().map(b -> BitSet.valueOf(b.data())).orElseGet(BitSet::new);
+    int ackVersion = claimed.ackBits().map(b -> b.stat().getVersion()).orElse(-1);
+    ClaimedNode node =
+        new ClaimedNode(
+            s,
+            paths,
+            n.name(),
+            entries.size(),
+            acked,
+            ackVersion,
+            acl,
+            () -> view.unbusy(s, n.name()));
+    boolean redelivery = view.wasClaimedByOthers(n.name());
+    List<Delivery<T>> ready = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (acked.get(i)) {
+        continue;
+      }
+      byte[] raw = entries.get(i);
+      T item;
+      try {
+        item = codec.decode(raw);
+        if (item == null) {
+          throw new IllegalArgumentException("the codec decoded null");
+        }
+      } catch (RuntimeException e) {
+        Delivery<T> bad = new Delivery<>(node, i, null, raw, redelivery, metrics, inFlight);
+        bad.deadLetter("cannot decode: " + e, 0)
+            .exceptionally(
+                x -> {
+                  errors.handle("dead-lettering undecodable item " + bad.id(), x);
+                  return null;
+                });
+        continue;
+      }
+      ready.add(new Delivery<>(node, i, item, raw, redelivery, metrics, inFlight));
+    }
+    if (redelivery && !ready.isEmpty()) {
+      metrics.redelivered();
+    }
+    if (ready.isEmpty()) {
+      step(result, false);
+      return;
+    }
+    for (int i = ready.size() - 1; i >= 1; i--) {
+      buffer.addFirst(ready.get(i));
+    }
+    if (!result.complete(Optional.of(ready.get(0)))) {
+      buffer.addFirst(ready.get(0));
+    }
+  }
+
+  /** Releases every buffered delivery (on close). */
+  void releaseBuffered() {
+    Delivery<T> d;
+    while ((d = buffer.pollFirst()) != null) {
+      d.close();
+    }
+  }
+}
