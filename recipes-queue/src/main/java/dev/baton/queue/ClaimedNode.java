@@ -16,7 +16,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.OpResult;
 import org.apache.zookeeper.data.ACL;
 
 /**
@@ -223,11 +222,9 @@ final class ClaimedNode {
       List<Op> ops, java.util.function.Supplier<CompletableFuture<Boolean>> applied) {
     return session
         .multi(ops)
-        .<CompletableFuture<Void>>handle(
-            (List<OpResult> r, Throwable e) -> {
-              if (e == null) {
-                return done();
-              }
+        .<Void>thenApply(r -> null)
+        .exceptionallyCompose(
+            e -> {
               Throwable t = Futures.unwrap(e);
               if (t instanceof ConnectionLossException) {
                 return session
@@ -235,12 +232,15 @@ final class ClaimedNode {
                     .thenCompose(v -> applied.get())
                     .thenCompose(yes -> yes ? done() : write(ops, applied));
               }
-              return CompletableFuture.failedFuture(lost(t));
+              return CompletableFuture.failedFuture(t);
             })
-        .thenCompose(f -> f);
+        .exceptionallyCompose(e -> CompletableFuture.failedFuture(lost(Futures.unwrap(e))));
   }
 
   private Throwable lost(Throwable t) {
+    if (t instanceof HoldLostException) {
+      return t;
+    }
     if (t instanceof SessionLostException) {
       return new HoldLostException(
           paths.claim(name),

@@ -38,7 +38,7 @@ import org.apache.zookeeper.OpResult;
  * they wrote into: the bound holds under any number of producers. Consumers removing items need not
  * touch the version: the count only goes down.
  *
- * <p>Thread-safe: stateless apart from its collaborators.
+ * <p>Thread-safe: its only state is the session it last created the layout in (a volatile).
  */
 final class Producer {
 
@@ -46,6 +46,7 @@ final class Producer {
   private final QueuePaths paths;
   private final QueueOptions options;
   private final ScheduledExecutorService timer;
+  private volatile Session laidOutIn;
 
   Producer(Baton baton, QueuePaths paths, QueueOptions options, ScheduledExecutorService timer) {
     this.baton = baton;
@@ -59,42 +60,35 @@ final class Producer {
     long deadline = System.nanoTime() + options.putWait().toNanos();
     return baton
         .sessionAsync()
-        .thenCompose(
-            s ->
-                QueueView.ensureLayout(s, paths)
-                    .thenCompose(v -> attempt(s, prefix, data, deadline)));
+        .thenCompose(s -> attempt(s, prefix, data, deadline))
+        .exceptionallyCompose(e -> recoverIfUnknown(e, prefix, data, deadline));
   }
 
   private CompletableFuture<String> attempt(Session s, String prefix, byte[] data, long deadline) {
-    CompletableFuture<String> created =
-        options.bound() == 0 ? create(s, prefix, data) : boundedCreate(s, prefix, data, deadline);
-    return created
-        .<CompletableFuture<String>>handle(
-            (name, error) -> {
-              if (error == null) {
-                return CompletableFuture.completedFuture(name);
-              }
-              Throwable t = Futures.unwrap(error);
-              if (t instanceof ConnectionLossException || t instanceof SessionLostException) {
-                return recover(prefix, data, deadline);
-              }
-              return CompletableFuture.failedFuture(t);
-            })
-        .thenCompose(f -> f);
+    return layout(s)
+        .thenCompose(
+            v ->
+                options.bound() == 0
+                    ? create(s, prefix, data)
+                    : boundedCreate(s, prefix, data, deadline));
   }
 
-  private CompletableFuture<String> create(Session s, String prefix, byte[] data) {
-    return s.create(paths.items().child(prefix), data, CreateMode.PERSISTENT_SEQUENTIAL)
-        .thenApply(c -> c.path().name());
-  }
-
-  /** Outcome unknown: find our token among the items (in whatever session is current) or retry. */
-  private CompletableFuture<String> recover(String prefix, byte[] data, long deadline) {
-    return baton
-        .sessionAsync()
+  /**
+   * A connection loss or session end leaves the outcome unknown: find our token among the items (in
+   * whatever session is current) or write again. Other failures pass through.
+   */
+  private CompletableFuture<String> recoverIfUnknown(
+      Throwable error, String prefix, byte[] data, long deadline) {
+    Throwable t = Futures.unwrap(error);
+    if (!(t instanceof ConnectionLossException || t instanceof SessionLostException)) {
+      return CompletableFuture.failedFuture(t);
+    }
+    return delay()
+        .thenCompose(x -> baton.sessionAsync())
         .thenCompose(
             s ->
                 s.whenConnected()
+                    .thenCompose(v -> layout(s))
                     .thenCompose(v -> s.getChildren(paths.items(), Optional.empty()))
                     .thenCompose(
                         names ->
@@ -102,7 +96,27 @@ final class Producer {
                                 .filter(n -> n.startsWith(prefix))
                                 .findFirst()
                                 .map(CompletableFuture::completedFuture)
-                                .orElseGet(() -> attempt(s, prefix, data, deadline))));
+                                .orElseGet(() -> attempt(s, prefix, data, deadline))))
+        .exceptionallyCompose(e -> recoverIfUnknown(e, prefix, data, deadline));
+  }
+
+  private CompletableFuture<Void> delay() {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    timer.schedule(() -> f.complete(null), 50, TimeUnit.MILLISECONDS);
+    return f;
+  }
+
+  /** Creates the queue's nodes once per session. */
+  private CompletableFuture<Void> layout(Session s) {
+    if (laidOutIn == s) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return QueueView.ensureLayout(s, paths).thenRun(() -> laidOutIn = s);
+  }
+
+  private CompletableFuture<String> create(Session s, String prefix, byte[] data) {
+    return s.create(paths.items().child(prefix), data, CreateMode.PERSISTENT_SEQUENTIAL)
+        .thenApply(c -> c.path().name());
   }
 
   private CompletableFuture<String> boundedCreate(

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -54,6 +56,7 @@ final class Taker<T> {
   private final byte[] tag;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ConcurrentLinkedDeque<Delivery<T>> buffer = new ConcurrentLinkedDeque<>();
+  private final Set<Delivery<T>> handedOut = ConcurrentHashMap.newKeySet();
 
   Taker(
       QueuePaths paths,
@@ -88,6 +91,8 @@ final class Taker<T> {
         (d, e) -> {
           expiry.cancel(false);
           if (d != null && d.isPresent()) {
+            handedOut.add(d.get());
+            handedOut.removeIf(Delivery::isSettled);
             metrics.taken(System.nanoTime() - start);
           }
         });
@@ -267,11 +272,13 @@ final class Taker<T> {
     }
   }
 
-  /** Releases every buffered delivery (on close). */
-  void releaseBuffered() {
+  /** Releases every buffered delivery and every one handed out and not settled (on close). */
+  void releaseAll() {
     Delivery<T> d;
     while ((d = buffer.pollFirst()) != null) {
       d.close();
     }
+    handedOut.forEach(Delivery::close);
+    handedOut.clear();
   }
 }

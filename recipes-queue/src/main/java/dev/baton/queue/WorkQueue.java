@@ -340,7 +340,8 @@ public final class WorkQueue<T> implements AutoCloseable {
 
   /**
    * Stops this instance's managed consumers (each waits for its in-flight handlers as its options
-   * say), releases buffered items, removes the watches and stops the timer thread. Idempotent.
+   * say), releases every item taken here and not settled (they are delivered again), removes the
+   * watches and stops the timer thread. Idempotent.
    */
   @Override
   public void close() {
@@ -348,7 +349,7 @@ public final class WorkQueue<T> implements AutoCloseable {
       return;
     }
     consumers.forEach(QueueConsumer::close);
-    taker.releaseBuffered();
+    taker.releaseAll();
     view.close();
     timer.shutdownNow();
   }

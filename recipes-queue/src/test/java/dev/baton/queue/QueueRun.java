@@ -1,0 +1,90 @@
+package dev.baton.queue;
+
+import dev.baton.core.HoldLostException;
+import dev.baton.testkit.QueueLedger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Producers and consumers of string items recorded in a {@link QueueLedger}: each item is {@code
+ * p<producer>-<n>}, recorded as produced before its put, delivered when taken and acked only once
+ * the ack committed.
+ */
+final class QueueRun implements AutoCloseable {
+
+  final QueueLedger ledger = new QueueLedger();
+  final AtomicLong ackFailures = new AtomicLong();
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final ExecutorService pool = Executors.newCachedThreadPool();
+  private final List<Future<?>> producers = new ArrayList<>();
+  private final List<Future<?>> consumers = new ArrayList<>();
+
+  void produce(WorkQueue<String> q, int producer, int items) {
+    producers.add(
+        pool.submit(
+            () -> {
+              for (int i = 0; i < items; i++) {
+                String item = "p" + producer + "-" + i;
+                ledger.produced(item);
+                q.put(item);
+              }
+              return null;
+            }));
+  }
+
+  void consume(WorkQueue<String> q, String name) {
+    consumers.add(
+        pool.submit(
+            () -> {
+              while (!stop.get()) {
+                Optional<Delivery<String>> d = q.poll(Duration.ofMillis(300));
+                if (d.isEmpty()) {
+                  continue;
+                }
+                ledger.delivered(d.get().item(), name);
+                try {
+                  d.get().ack();
+                  ledger.acked(d.get().item(), name);
+                } catch (HoldLostException lost) {
+                  ackFailures.incrementAndGet();
+                }
+              }
+              return null;
+            }));
+  }
+
+  void awaitProducers(Duration timeout) throws Exception {
+    for (Future<?> f : producers) {
+      f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Waits until every produced item was acked (or the timeout), then stops the consumers. */
+  void awaitDrained(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline && !ledger.report().lost().isEmpty()) {
+      CompletableFuture.runAsync(
+              () -> {}, CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS))
+          .join();
+    }
+    stop.set(true);
+    for (Future<?> f : consumers) {
+      f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop.set(true);
+    pool.shutdownNow();
+  }
+}
