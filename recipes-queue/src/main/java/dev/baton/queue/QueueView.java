@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -337,7 +338,11 @@ final class QueueView {
       if (candidates.isEmpty()) {
         waiters.add(wakeup);
         if (nextDue != Long.MAX_VALUE) {
-          timer.schedule(this::wakeAll, Math.max(1, nextDue - now), TimeUnit.MILLISECONDS);
+          try {
+            timer.schedule(this::wakeAll, Math.max(1, nextDue - now), TimeUnit.MILLISECONDS);
+          } catch (RejectedExecutionException closed) {
+            // the queue was closed
+          }
         }
       } else {
         pick = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
@@ -387,6 +392,27 @@ final class QueueView {
     wake.run();
   }
 
+  /**
+   * The item node is gone although the view still listed it (its deletion happened while we were
+   * disconnected and the re-read has not landed yet): forget it.
+   */
+  void gone(Session s, String name) {
+    lock.lock();
+    try {
+      if (s != session) {
+        return;
+      }
+      busy.remove(name);
+      ItemName n = items.remove(name);
+      if (n != null) {
+        available.remove(n);
+      }
+      dueAt.remove(name);
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Another consumer holds the claim: not ours, and not available until its claim goes. */
   void claimedElsewhere(Session s, String name) {
     lock.lock();
@@ -431,7 +457,13 @@ final class QueueView {
     }
     List<Runnable> run = waiters;
     waiters = new ArrayList<>();
-    return () -> run.forEach(wakeExecutor::execute);
+    return () -> {
+      try {
+        run.forEach(wakeExecutor::execute);
+      } catch (RejectedExecutionException closed) {
+        // the queue was closed: nobody is waiting any more
+      }
+    };
   }
 
   private void dropSession(Session s) {

@@ -133,7 +133,11 @@ final class Taker<T> {
   private void retryLater(CompletableFuture<Optional<Delivery<T>>> result, Throwable error) {
     Throwable t = Futures.unwrap(error);
     if (t instanceof SessionLostException || t instanceof ConnectionLossException) {
-      timer.schedule(() -> step(result, false), 100, TimeUnit.MILLISECONDS);
+      try {
+        timer.schedule(() -> step(result, false), 100, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        result.complete(Optional.empty());
+      }
     } else {
       result.completeExceptionally(t);
     }
@@ -200,6 +204,8 @@ final class Taker<T> {
                 // Gone (acked by its previous holder a moment ago) or unreadable: let go of it.
                 if (error != null) {
                   errors.handle("reading item " + paths.item(n.name()), Futures.unwrap(error));
+                } else {
+                  view.gone(s, n.name());
                 }
                 s.deleteIfOwned(paths.claim(n.name()))
                     .whenComplete((v, e) -> view.unbusy(s, n.name()));

@@ -184,4 +184,33 @@ class WorkQueueDeliveryTest {
       queues.forEach(WorkQueue::close);
     }
   }
+
+  @Test
+  void consumerCutOffBriefly_seesItemsPutAndAckedWhileItWasAway(TestClients clients)
+      throws Exception {
+    TestClients.ProxiedClient away = clients.connectThroughNewProxy();
+    try (WorkQueue<String> consumer = queue(away.client());
+        WorkQueue<String> producer = queue(clients.connect());
+        WorkQueue<String> other = queue(clients.connect())) {
+      producer.put("before");
+      consumer.take(WAIT).ack();
+      producer.put("acked-elsewhere");
+
+      away.proxy().cutOff();
+      other.take(WAIT).ack(); // deleted while the consumer is away: it must not chase it forever
+      for (int i = 0; i < 5; i++) {
+        producer.put("during-" + i);
+      }
+      away.proxy().heal();
+
+      List<String> got = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        Delivery<String> d = consumer.take(WAIT);
+        got.add(d.item());
+        d.ack();
+      }
+      assertThat(got).containsExactly("during-0", "during-1", "during-2", "during-3", "during-4");
+      assertThat(consumer.poll(Duration.ofMillis(500))).isEmpty();
+    }
+  }
 }
