@@ -54,6 +54,13 @@ final class Entries {
     return bytes.toByteArray();
   }
 
+  /** Whether the bytes are an item node holding more than one item. */
+  static boolean isBatch(byte[] data) {
+    return data.length >= NODE_OVERHEAD
+        && (data[0] & 0xff) == ITEM_MAGIC
+        && java.nio.ByteBuffer.wrap(data, 2, 4).getInt() > 1;
+  }
+
   /**
    * @throws IllegalArgumentException if the bytes are not an item node of this format
    */

@@ -315,7 +315,10 @@ final class QueueView {
       s = session;
       long now = clock == null ? 0 : clock.nowMillis();
       long nextDue = Long.MAX_VALUE;
-      List<ItemName> candidates = new ArrayList<>(4);
+      // Claims we did not make mean other consumers are at work: spread out instead of all
+      // racing for the head (a lone consumer keeps strict order).
+      boolean othersActive = claims.size() > busy.size();
+      List<ItemName> candidates = new ArrayList<>(8);
       for (ItemName n : available) {
         if (n.delayed()) {
           Long due = dueAt.get(n.name());
@@ -331,7 +334,7 @@ final class QueueView {
           }
         }
         candidates.add(n);
-        if (candidates.size() >= (spread ? 4 : 1)) {
+        if (candidates.size() >= (spread || othersActive ? 8 : 1)) {
           break;
         }
       }
@@ -402,7 +405,8 @@ final class QueueView {
       if (s != session) {
         return;
       }
-      busy.remove(name);
+      // Stays busy until our claim on it is deleted (unbusy), so it never counts as another
+      // consumer's claim.
       ItemName n = items.remove(name);
       if (n != null) {
         available.remove(n);

@@ -195,6 +195,11 @@ final class Taker<T> {
               if (data.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.<Claimed>empty());
               }
+              if (!Entries.isBatch(data.get().data())) {
+                // One item: nothing can be half-acked, so there are no ack bits to read.
+                return CompletableFuture.completedFuture(
+                    Optional.of(new Claimed(data.get(), Optional.empty())));
+              }
               return s.getData(paths.ack(n.name()), Optional.empty())
                   .thenApply(bits -> Optional.of(new Claimed(data.get(), bits)));
             })

@@ -17,6 +17,14 @@ class EntriesTest {
   }
 
   @Test
+  void isBatch_tellsOneItemFromMany() {
+    assertThat(Entries.isBatch(Entries.encodeItems(List.of(new byte[] {1})))).isFalse();
+    assertThat(Entries.isBatch(Entries.encodeItems(List.of(new byte[] {1}, new byte[] {2}))))
+        .isTrue();
+    assertThat(Entries.isBatch(new byte[] {1, 2})).isFalse();
+  }
+
+  @Test
   void decodeItems_rejectsForeignAndTruncatedData() {
     assertThatThrownBy(() -> Entries.decodeItems("hello".getBytes()))
         .isInstanceOf(IllegalArgumentException.class);
