@@ -63,7 +63,8 @@ public final class QueueConsumer implements AutoCloseable {
                 .intervalFunction(
                     IntervalFunction.ofExponentialBackoff(
                         options.initialBackoff(), 2.0, options.maxBackoff()))
-                .retryExceptions(Exception.class)
+                // An interrupt means shutdown: give the item back instead of trying again.
+                .retryOnException(e -> !(e instanceof InterruptedException) && running.get())
                 .build());
     for (int i = 0; i < options.concurrency(); i++) {
       Thread t = new Thread(() -> work(queue, handler), "baton-consumer" + queue.path() + "-" + i);
@@ -119,7 +120,10 @@ public final class QueueConsumer implements AutoCloseable {
       Thread.currentThread().interrupt();
       return;
     } catch (Throwable failure) {
-      if (Thread.currentThread().isInterrupted() || !running.get() && interrupted(failure)) {
+      if (Thread.currentThread().isInterrupted()
+          || interrupted(failure)
+          || attempts.get() < options.maxAttempts()) {
+        // Shutting down before the attempts were used up: give the item back.
         d.close();
         return;
       }

@@ -241,4 +241,30 @@ class WorkQueueFeaturesTest {
       assertThat(registry.get("baton.queue.inflight").gauge().value()).isZero();
     }
   }
+
+  @Test
+  void consumerClose_finishesQuickHandlers_andReleasesOnesPastTheShutdownTimeout(
+      Baton baton, TestClients clients) throws Exception {
+    java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+    try (WorkQueue<String> q = WorkQueue.create(baton, "/q", Codec.utf8());
+        WorkQueue<String> next = WorkQueue.create(clients.connect(), "/q", Codec.utf8())) {
+      q.put("stuck");
+      QueueConsumer c =
+          q.consume(
+              item -> {
+                started.countDown();
+                never.await(); // a handler that does not finish on its own
+              },
+              ConsumerOptions.defaults().withShutdownTimeout(Duration.ofMillis(200)));
+      assertThat(started.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      c.close();
+      assertThat(c.busy()).isZero();
+      // Interrupted past the shutdown timeout: the item was given back, not acked or dead-lettered.
+      Delivery<String> again = next.take(WAIT);
+      assertThat(again.item()).isEqualTo("stuck");
+      again.ack();
+      assertThat(q.deadLetters()).isEmpty();
+    }
+  }
 }
