@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
@@ -219,22 +220,32 @@ final class ClaimedNode {
    * it took effect, trying again if not.
    */
   private CompletableFuture<Void> write(
-      List<Op> ops, java.util.function.Supplier<CompletableFuture<Boolean>> applied) {
+      List<Op> ops, Supplier<CompletableFuture<Boolean>> applied) {
     return session
         .multi(ops)
         .<Void>thenApply(r -> null)
         .exceptionallyCompose(
-            e -> {
-              Throwable t = Futures.unwrap(e);
-              if (t instanceof ConnectionLossException) {
-                return session
-                    .whenConnected()
-                    .thenCompose(v -> applied.get())
-                    .thenCompose(yes -> yes ? done() : write(ops, applied));
-              }
-              return CompletableFuture.failedFuture(t);
-            })
-        .exceptionallyCompose(e -> CompletableFuture.failedFuture(lost(Futures.unwrap(e))));
+            e ->
+                Futures.unwrap(e) instanceof ConnectionLossException
+                    ? resolve(ops, applied)
+                    : CompletableFuture.failedFuture(lost(Futures.unwrap(e))));
+  }
+
+  /**
+   * The multi's reply was lost: once the same session is connected again, ask whether it applied
+   * and write again if not. Waits as long as the session lives (the claim lives exactly as long).
+   */
+  private CompletableFuture<Void> resolve(
+      List<Op> ops, Supplier<CompletableFuture<Boolean>> applied) {
+    return session
+        .whenConnected()
+        .thenCompose(v -> applied.get())
+        .thenCompose(yes -> yes ? done() : write(ops, applied))
+        .exceptionallyCompose(
+            e ->
+                Futures.unwrap(e) instanceof ConnectionLossException
+                    ? resolve(ops, applied)
+                    : CompletableFuture.failedFuture(lost(Futures.unwrap(e))));
   }
 
   private Throwable lost(Throwable t) {

@@ -4,13 +4,8 @@ import dev.baton.core.Baton;
 import dev.baton.core.Session;
 import dev.baton.core.ZkPath;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,20 +46,6 @@ import org.apache.zookeeper.Watcher;
  */
 final class QueueView {
 
-  private enum Kind {
-    ITEMS,
-    CLAIMS
-  }
-
-  /**
-   * Per watched parent: the zxid up to which the view reflects it, and events held while loading.
-   */
-  private static final class Track {
-    long pzxid = Long.MAX_VALUE;
-    boolean loading = true;
-    final List<WatchedEvent> held = new ArrayList<>();
-  }
-
   private final Baton baton;
   private final QueuePaths paths;
   private final Executor wakeExecutor;
@@ -73,20 +54,13 @@ final class QueueView {
   private final ReentrantLock lock = new ReentrantLock();
 
   // guarded by lock
+  private final QueueIndex index = new QueueIndex();
   private Session session;
   private CompletableFuture<Session> ready;
   private ServerClock clock;
   private Watcher itemsWatcher;
   private Watcher claimsWatcher;
   private boolean closed;
-  private final Map<Kind, Track> tracks = new HashMap<>();
-  private final Map<String, ItemName> items = new HashMap<>();
-  private final Set<String> claims = new HashSet<>();
-  private final Set<String> busy = new HashSet<>();
-  private final TreeSet<ItemName> available = new TreeSet<>(ItemName.ORDER);
-  private final Map<String, Long> dueAt = new HashMap<>();
-  private final Set<String> dueFetching = new HashSet<>();
-  private final Set<String> claimedByOthers = new HashSet<>();
   private List<Runnable> waiters = new ArrayList<>();
 
   QueueView(Baton baton, QueuePaths paths, Executor wakeExecutor, ScheduledExecutorService timer) {
@@ -116,10 +90,14 @@ final class QueueView {
   }
 
   private CompletableFuture<Session> load(Session s) {
+    Watcher wi = watcher(s, QueueIndex.Kind.ITEMS);
+    Watcher wc = watcher(s, QueueIndex.Kind.CLAIMS);
     lock.lock();
     try {
       session = s;
-      clear();
+      index.clear();
+      itemsWatcher = wi;
+      claimsWatcher = wc;
     } finally {
       lock.unlock();
     }
@@ -127,20 +105,10 @@ final class QueueView {
         .thenCompose(v -> ServerClock.read(s, paths.root()))
         .thenCompose(
             c -> {
-              Watcher wi = watcher(s, Kind.ITEMS);
-              Watcher wc = watcher(s, Kind.CLAIMS);
-              lock.lock();
-              try {
-                clock = c;
-                itemsWatcher = wi;
-                claimsWatcher = wc;
-              } finally {
-                lock.unlock();
-              }
-              return s.addWatch(paths.items(), wi, AddWatchMode.PERSISTENT_RECURSIVE)
-                  .thenCompose(
-                      v -> s.addWatch(paths.claims(), wc, AddWatchMode.PERSISTENT_RECURSIVE));
+              inLock(() -> clock = c);
+              return s.addWatch(paths.items(), wi, AddWatchMode.PERSISTENT_RECURSIVE);
             })
+        .thenCompose(v -> s.addWatch(paths.claims(), wc, AddWatchMode.PERSISTENT_RECURSIVE))
         .thenCompose(v -> relist(s))
         .thenApply(v -> s);
   }
@@ -153,29 +121,34 @@ final class QueueView {
   }
 
   private CompletableFuture<Void> relist(Session s) {
-    lock.lock();
-    try {
-      tracks.values().forEach(t -> t.loading = true);
-    } finally {
-      lock.unlock();
-    }
+    inSession(
+        s,
+        () -> {
+          index.startLoading(QueueIndex.Kind.ITEMS);
+          index.startLoading(QueueIndex.Kind.CLAIMS);
+        });
     listCalls.addAndGet(2);
     return s.getChildrenWithStat(paths.items(), Optional.empty())
-        .thenAccept(c -> applyList(s, Kind.ITEMS, c))
+        .thenAccept(c -> applyList(s, QueueIndex.Kind.ITEMS, c))
         .thenCompose(v -> s.getChildrenWithStat(paths.claims(), Optional.empty()))
-        .thenAccept(c -> applyList(s, Kind.CLAIMS, c));
+        .thenAccept(c -> applyList(s, QueueIndex.Kind.CLAIMS, c));
   }
 
-  private Watcher watcher(Session s, Kind kind) {
-    ZkPath parent = kind == Kind.ITEMS ? paths.items() : paths.claims();
+  private void applyList(Session s, QueueIndex.Kind kind, Session.Children c) {
+    inSessionThenWake(s, () -> index.applyList(kind, c.names(), c.stat().getPzxid()));
+  }
+
+  private Watcher watcher(Session s, QueueIndex.Kind kind) {
+    ZkPath parent = kind == QueueIndex.Kind.ITEMS ? paths.items() : paths.claims();
     return event -> onEvent(s, kind, parent, event);
   }
 
-  private void onEvent(Session s, Kind kind, ZkPath parent, WatchedEvent event) {
-    if (event.getType() == Watcher.Event.EventType.None) {
+  private void onEvent(Session s, QueueIndex.Kind kind, ZkPath parent, WatchedEvent event) {
+    Watcher.Event.EventType type = event.getType();
+    if (type == Watcher.Event.EventType.None) {
       switch (event.getState()) {
         case SyncConnected -> {
-          if (kind == Kind.ITEMS && isCurrent(s)) {
+          if (kind == QueueIndex.Kind.ITEMS && isCurrent(s)) {
             // Changes made while we were away are not replayed: read both lists again.
             relist(s).exceptionally(e -> null);
           }
@@ -185,260 +158,86 @@ final class QueueView {
       }
       return;
     }
-    Runnable wake;
-    lock.lock();
-    try {
-      if (s != session) {
-        return;
-      }
-      Track track = tracks.computeIfAbsent(kind, k -> new Track());
-      if (track.loading) {
-        track.held.add(event);
-        return;
-      }
-      apply(kind, parent, event, track);
-      wake = takeWaiters();
-    } finally {
-      lock.unlock();
-    }
-    wake.run();
-  }
-
-  private boolean isCurrent(Session s) {
-    lock.lock();
-    try {
-      return s == session;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  private void applyList(Session s, Kind kind, Session.Children children) {
-    Runnable wake;
-    lock.lock();
-    try {
-      if (s != session) {
-        return;
-      }
-      Track track = tracks.computeIfAbsent(kind, k -> new Track());
-      if (kind == Kind.ITEMS) {
-        items.clear();
-        for (String name : children.names()) {
-          ItemName.parse(name).ifPresent(n -> items.put(name, n));
-        }
-      } else {
-        claims.clear();
-        claims.addAll(children.names());
-      }
-      track.pzxid = children.stat().getPzxid();
-      track.loading = false;
-      ZkPath parent = kind == Kind.ITEMS ? paths.items() : paths.claims();
-      for (WatchedEvent e : track.held) {
-        apply(kind, parent, e, track);
-      }
-      track.held.clear();
-      rebuildAvailable();
-      wake = takeWaiters();
-    } finally {
-      lock.unlock();
-    }
-    wake.run();
-  }
-
-  /** Applies one event if it is newer than what the view reflects. Under lock. */
-  private void apply(Kind kind, ZkPath parent, WatchedEvent event, Track track) {
-    if (event.getZxid() != WatchedEvent.NO_ZXID && event.getZxid() <= track.pzxid) {
+    if (type != Watcher.Event.EventType.NodeCreated
+        && type != Watcher.Event.EventType.NodeDeleted) {
       return;
     }
-    Optional<ZkPath> path = session.clientPath(event.getPath());
+    Optional<ZkPath> path = s.clientPath(event.getPath());
     if (path.isEmpty() || !path.get().parent().map(parent::equals).orElse(false)) {
-      return;
+      return; // not a direct child (the recursive watch also sees deeper nodes)
     }
-    String name = path.get().name();
-    boolean created = event.getType() == Watcher.Event.EventType.NodeCreated;
-    boolean deleted = event.getType() == Watcher.Event.EventType.NodeDeleted;
-    if (kind == Kind.ITEMS && created) {
-      ItemName.parse(name)
-          .ifPresent(
-              n -> {
-                items.put(name, n);
-                offer(name);
-              });
-    } else if (kind == Kind.ITEMS && deleted) {
-      ItemName n = items.remove(name);
-      if (n != null) {
-        available.remove(n);
-      }
-      dueAt.remove(name);
-      claimedByOthers.remove(name);
-    } else if (kind == Kind.CLAIMS && created) {
-      claims.add(name);
-      ItemName n = items.get(name);
-      if (n != null) {
-        available.remove(n);
-      }
-      if (!busy.contains(name)) {
-        claimedByOthers.add(name);
-      }
-    } else if (kind == Kind.CLAIMS && deleted) {
-      claims.remove(name);
-      offer(name);
-    }
-  }
-
-  /** Makes the item available if it exists, is unclaimed and not ours. Under lock. */
-  private void offer(String name) {
-    ItemName n = items.get(name);
-    if (n != null && !claims.contains(name) && !busy.contains(name)) {
-      available.add(n);
-    }
-  }
-
-  private void rebuildAvailable() {
-    available.clear();
-    items.keySet().forEach(this::offer);
+    QueueIndex.Change change =
+        new QueueIndex.Change(
+            kind,
+            path.get().name(),
+            type == Watcher.Event.EventType.NodeCreated,
+            event.getZxid() == WatchedEvent.NO_ZXID ? Long.MAX_VALUE : event.getZxid());
+    inSessionThenWake(s, () -> index.onChange(change));
   }
 
   /**
    * The next free, due item, now marked busy for this consumer; or empty, with {@code wakeup}
    * registered to run once when the view changes (or the next delayed item falls due).
    *
-   * @param spread pick at random among the first few candidates: after losing a claim race, so that
-   *     several consumers stop colliding on the head of the queue
+   * @param spread after losing a claim race: pick among the first few (see {@link QueueIndex#pick})
    */
   Optional<ItemName> pickOrWait(Runnable wakeup, boolean spread) {
-    List<String> fetch = new ArrayList<>();
     Session s;
-    ItemName pick = null;
+    QueueIndex.Pick pick;
     lock.lock();
     try {
       s = session;
       long now = clock == null ? 0 : clock.nowMillis();
-      long nextDue = Long.MAX_VALUE;
-      // Claims we did not make mean other consumers are at work: spread out instead of all
-      // racing for the head (a lone consumer keeps strict order).
-      boolean othersActive = claims.size() > busy.size();
-      List<ItemName> candidates = new ArrayList<>(8);
-      for (ItemName n : available) {
-        if (n.delayed()) {
-          Long due = dueAt.get(n.name());
-          if (due == null) {
-            if (dueFetching.add(n.name())) {
-              fetch.add(n.name());
-            }
-            continue;
-          }
-          if (due > now) {
-            nextDue = Math.min(nextDue, due);
-            continue;
-          }
-        }
-        candidates.add(n);
-        if (candidates.size() >= (spread || othersActive ? 8 : 1)) {
-          break;
-        }
-      }
-      if (candidates.isEmpty()) {
+      pick = index.pick(now, spread, ThreadLocalRandom.current());
+      if (pick.item() == null) {
         waiters.add(wakeup);
-        if (nextDue != Long.MAX_VALUE) {
-          try {
-            timer.schedule(this::wakeAll, Math.max(1, nextDue - now), TimeUnit.MILLISECONDS);
-          } catch (RejectedExecutionException closed) {
-            // the queue was closed
-          }
+        if (pick.nextDueMillis() != Long.MAX_VALUE) {
+          schedule(this::wakeAll, Math.max(1, pick.nextDueMillis() - now));
         }
-      } else {
-        pick = candidates.get(ThreadLocalRandom.current().nextInt(candidates.size()));
-        busy.add(pick.name());
-        available.remove(pick);
       }
     } finally {
       lock.unlock();
     }
-    fetch.forEach(name -> fetchDue(s, name));
-    return Optional.ofNullable(pick);
+    pick.needDueTime().forEach(name -> fetchDue(s, name));
+    return Optional.ofNullable(pick.item());
   }
 
   /** A delayed item's due time needs its creation time on the server: read once, kept. */
   private void fetchDue(Session s, String name) {
-    ItemName n = ItemName.parse(name).orElseThrow();
+    long delay = ItemName.parse(name).orElseThrow().delayMillis();
     s.exists(paths.item(name), Optional.empty())
         .whenComplete(
-            (stat, error) -> {
-              lock.lock();
-              try {
-                dueFetching.remove(name);
-                if (stat != null && stat.isPresent() && s == session) {
-                  dueAt.put(name, stat.get().getCtime() + n.delayMillis());
-                }
-              } finally {
-                lock.unlock();
-              }
-              wakeAll();
-            });
+            (stat, error) ->
+                inSessionThenWake(
+                    s,
+                    () ->
+                        index.dueTime(
+                            name,
+                            stat != null && stat.isPresent()
+                                ? stat.get().getCtime() + delay
+                                : null)));
   }
 
   /** This consumer is done with the item (acked, released or never got it). */
   void unbusy(Session s, String name) {
-    Runnable wake;
-    lock.lock();
-    try {
-      if (s != session) {
-        return;
-      }
-      busy.remove(name);
-      offer(name);
-      wake = takeWaiters();
-    } finally {
-      lock.unlock();
-    }
-    wake.run();
+    inSessionThenWake(s, () -> index.unbusy(name));
   }
 
-  /**
-   * The item node is gone although the view still listed it (its deletion happened while we were
-   * disconnected and the re-read has not landed yet): forget it.
-   */
+  /** See {@link QueueIndex#gone}. */
   void gone(Session s, String name) {
-    lock.lock();
-    try {
-      if (s != session) {
-        return;
-      }
-      // Stays busy until our claim on it is deleted (unbusy), so it never counts as another
-      // consumer's claim.
-      ItemName n = items.remove(name);
-      if (n != null) {
-        available.remove(n);
-      }
-      dueAt.remove(name);
-    } finally {
-      lock.unlock();
-    }
+    inSession(s, () -> index.gone(name));
   }
 
   /** Another consumer holds the claim: not ours, and not available until its claim goes. */
   void claimedElsewhere(Session s, String name) {
-    lock.lock();
-    try {
-      if (s != session) {
-        return;
-      }
-      busy.remove(name);
-      claims.add(name);
-      claimedByOthers.add(name);
-    } finally {
-      lock.unlock();
-    }
+    inSession(s, () -> index.claimedElsewhere(name));
   }
 
-  /**
-   * Whether another consumer was seen holding this item before (so this delivery is a redelivery).
-   */
+  /** Whether another consumer was seen holding this item before (a redelivery). */
   boolean wasClaimedByOthers(String name) {
     lock.lock();
     try {
-      return claimedByOthers.contains(name);
+      return index.wasClaimedByOthers(name);
     } finally {
       lock.unlock();
     }
@@ -455,6 +254,51 @@ final class QueueView {
     wake.run();
   }
 
+  private boolean isCurrent(Session s) {
+    lock.lock();
+    try {
+      return s == session;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void inLock(Runnable r) {
+    lock.lock();
+    try {
+      r.run();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void inSession(Session s, Runnable r) {
+    inLock(
+        () -> {
+          if (s == session) {
+            r.run();
+          }
+        });
+  }
+
+  /**
+   * Runs {@code r} on the index if {@code s} is current, then wakes the waiters outside the lock.
+   */
+  private void inSessionThenWake(Session s, Runnable r) {
+    Runnable wake;
+    lock.lock();
+    try {
+      if (s != session) {
+        return;
+      }
+      r.run();
+      wake = takeWaiters();
+    } finally {
+      lock.unlock();
+    }
+    wake.run();
+  }
+
   private Runnable takeWaiters() {
     if (waiters.isEmpty()) {
       return () -> {};
@@ -464,10 +308,18 @@ final class QueueView {
     return () -> {
       try {
         run.forEach(wakeExecutor::execute);
-      } catch (RejectedExecutionException closed) {
+      } catch (RejectedExecutionException closedQueue) {
         // the queue was closed: nobody is waiting any more
       }
     };
+  }
+
+  private void schedule(Runnable r, long millis) {
+    try {
+      timer.schedule(r, millis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException closedQueue) {
+      // the queue was closed
+    }
   }
 
   private void dropSession(Session s) {
@@ -478,29 +330,18 @@ final class QueueView {
       }
       session = null;
       ready = null;
-      clear();
+      index.clear();
     } finally {
       lock.unlock();
     }
     wakeAll();
   }
 
-  private void clear() {
-    tracks.clear();
-    items.clear();
-    claims.clear();
-    busy.clear();
-    available.clear();
-    dueAt.clear();
-    dueFetching.clear();
-    claimedByOthers.clear();
-  }
-
   /** Item nodes in the view. */
   int depth() {
     lock.lock();
     try {
-      return items.size();
+      return index.depth();
     } finally {
       lock.unlock();
     }
@@ -514,22 +355,20 @@ final class QueueView {
   /** Removes the watches and drops the view. */
   void close() {
     Session s;
-    Watcher[] ws;
+    Watcher wi;
+    Watcher wc;
     lock.lock();
     try {
       closed = true;
       s = session;
-      ws = new Watcher[] {itemsWatcher, claimsWatcher};
+      wi = itemsWatcher;
+      wc = claimsWatcher;
     } finally {
       lock.unlock();
     }
     if (s != null && s.isAlive()) {
-      if (ws[0] != null) {
-        s.removeWatches(paths.items(), ws[0]).exceptionally(e -> null);
-      }
-      if (ws[1] != null) {
-        s.removeWatches(paths.claims(), ws[1]).exceptionally(e -> null);
-      }
+      s.removeWatches(paths.items(), wi).exceptionally(e -> null);
+      s.removeWatches(paths.claims(), wc).exceptionally(e -> null);
     }
     dropSession(s);
   }
