@@ -149,7 +149,7 @@ public final class Barrier {
    */
   public CompletableFuture<Void> awaitAsync(Duration timeout) {
     Futures.checkTimeout(timeout);
-    WatchLoop<Void> loop =
+    WatchLoop<Boolean> loop =
         new WatchLoop<>(
             baton,
             Optional.empty(),
@@ -157,9 +157,9 @@ public final class Barrier {
             timeout,
             (s, watcher) ->
                 s.exists(path, Optional.of(watcher))
-                    .thenApply(
-                        stat -> stat.isPresent() ? Optional.empty() : Optional.of((Void) null)));
-    return BarrierMetrics.observe(metrics, "barrier", loop.start());
+                    .thenApply(stat -> stat.isPresent() ? Optional.empty() : Optional.of(true)));
+    return BarrierMetrics.observe(
+        metrics, "barrier", Futures.linked(loop.start(), b -> (Void) null));
   }
 
   @Override

@@ -116,20 +116,29 @@ public final class BarrierMembership implements AutoCloseable {
               "cannot leave round " + round + " of " + barrier.path()));
     }
     long start = System.nanoTime();
-    CompletableFuture<Void> result =
-        hold.release()
-            .thenCompose(
-                v -> {
-                  long remaining = Math.max(0, timeout.toNanos() - (System.nanoTime() - start));
-                  return new WatchLoop<>(
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    hold.release()
+        .thenRun(
+            () -> {
+              long remaining = Math.max(0, timeout.toNanos() - (System.nanoTime() - start));
+              CompletableFuture<Boolean> wait =
+                  new WatchLoop<>(
                           barrier.baton(),
                           Optional.empty(),
                           "leave double barrier " + barrier.path() + " round " + round,
                           Duration.ofNanos(remaining),
                           (s, watcher) -> RoundProbe.empty(s, roundPath(round), watcher))
                       .start();
-                })
-            .thenRun(this::cleanUpEarlierRound);
+              result.whenComplete((v, e) -> wait.cancel(false)); // abandoned: stop reading
+              wait.whenComplete(
+                  (v, e) -> {
+                    if (e != null) {
+                      result.completeExceptionally(Futures.unwrap(e));
+                    } else if (result.complete(null)) {
+                      cleanUpEarlierRound();
+                    }
+                  });
+            });
     CompletableFuture.delayedExecutor(timeout.toNanos(), TimeUnit.NANOSECONDS)
         .execute(
             () ->

@@ -195,7 +195,7 @@ public final class DistributedCountDownLatch {
   /** {@link #await} without blocking a thread. */
   public CompletableFuture<Void> awaitAsync(Duration timeout) {
     Futures.checkTimeout(timeout);
-    WatchLoop<Void> loop =
+    WatchLoop<Boolean> loop =
         new WatchLoop<>(
             baton,
             Optional.empty(),
@@ -204,8 +204,8 @@ public final class DistributedCountDownLatch {
             (s, watcher) ->
                 init(s)
                     .thenCompose(v -> s.getChildren(path, Optional.of(watcher)))
-                    .thenApply(c -> left(c) == 0 ? Optional.of((Void) null) : Optional.empty()));
-    return BarrierMetrics.observe(metrics, "latch", loop.start());
+                    .thenApply(c -> left(c) == 0 ? Optional.of(true) : Optional.empty()));
+    return BarrierMetrics.observe(metrics, "latch", Futures.linked(loop.start(), b -> (Void) null));
   }
 
   private int left(List<String> children) {

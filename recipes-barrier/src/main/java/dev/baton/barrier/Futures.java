@@ -31,6 +31,17 @@ final class Futures {
     }
   }
 
+  /**
+   * {@code inner} mapped by {@code f}; cancelling (or otherwise completing) the result early also
+   * cancels {@code inner}, so that an abandoned wait stops reading.
+   */
+  static <T, U> CompletableFuture<U> linked(
+      CompletableFuture<T> inner, java.util.function.Function<T, U> f) {
+    CompletableFuture<U> outer = inner.thenApply(f);
+    outer.whenComplete((v, e) -> inner.cancel(false)); // no effect once inner is done
+    return outer;
+  }
+
   /** Strips {@link CompletionException} wrappers. */
   static Throwable unwrap(Throwable t) {
     while ((t instanceof CompletionException || t instanceof ExecutionException)

@@ -389,4 +389,33 @@ class DoubleBarrierTest {
     assertThat(next.round()).isEqualTo(1);
     next.close();
   }
+
+  @Test
+  void cancelledOrInterruptedEnter_removesItsNode(Baton baton, TestClients clients)
+      throws Exception {
+    Session observer = clients.connect().awaitSession(WAIT);
+    CompletableFuture<BarrierMembership> entering =
+        DoubleBarrier.create(baton, PATH, 2).enterAsync(WAIT);
+    await().atMost(WAIT).until(() -> members(observer) == 1);
+    entering.cancel(false);
+    await().atMost(WAIT).until(() -> members(observer) == 0);
+
+    DoubleBarrier barrier = DoubleBarrier.create(baton, PATH, 2);
+    CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                barrier.enter(WAIT);
+                outcome.complete(null);
+              } catch (Throwable e) {
+                outcome.complete(e);
+              }
+            });
+    t.start();
+    await().atMost(WAIT).until(() -> members(observer) == 1);
+    t.interrupt();
+    assertThat(outcome.get(60, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+    await().atMost(WAIT).until(() -> members(observer) == 0);
+  }
 }
