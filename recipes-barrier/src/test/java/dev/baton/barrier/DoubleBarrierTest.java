@@ -28,8 +28,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The double barrier against a real 3-node ensemble. */
-@WithZooKeeper(size = 3, sessionTimeoutMillis = 4000, connectionTimeoutMillis = 3000)
+/**
+ * The double barrier against a real 3-node ensemble. The session timeout outlasts a leader election
+ * on a loaded machine, so that killing the leader tests the barrier, not session expiry (which has
+ * its own tests, expiring sessions on purpose).
+ */
+@WithZooKeeper(size = 3, sessionTimeoutMillis = 15000, connectionTimeoutMillis = 5000)
 class DoubleBarrierTest {
 
   static final Duration WAIT = Duration.ofSeconds(60);
@@ -320,7 +324,7 @@ class DoubleBarrierTest {
     try (Baton metered =
         Baton.builder(zk.connectString())
             .namespace(clients.chroot().toString())
-            .sessionTimeout(Duration.ofSeconds(4))
+            .sessionTimeout(Duration.ofSeconds(15))
             .meterRegistry(registry)
             .build()) {
       DoubleBarrier barrier = DoubleBarrier.create(metered, PATH, 2);
