@@ -134,8 +134,8 @@ public final class BarrierMembership implements AutoCloseable {
                   (v, e) -> {
                     if (e != null) {
                       result.completeExceptionally(Futures.unwrap(e));
-                    } else if (result.complete(null)) {
-                      cleanUpEarlierRound();
+                    } else {
+                      result.complete(null);
                     }
                   });
             });
@@ -146,21 +146,6 @@ public final class BarrierMembership implements AutoCloseable {
                     new BatonTimeoutException(
                         "leave double barrier " + barrier.path() + " round " + round, timeout)));
     return BarrierMetrics.observe(barrier.metrics(), "leave", result);
-  }
-
-  /**
-   * Best effort: deletes the round before ours if it is closed (version 1) and empty, so that a
-   * barrier used for many rounds keeps two round nodes, not all of them. Our round stays: it is the
-   * highest, and keeping it keeps round numbers from being reused.
-   */
-  private void cleanUpEarlierRound() {
-    if (round == 0) {
-      return;
-    }
-    barrier
-        .baton()
-        .currentSession()
-        .ifPresent(s -> s.delete(roundPath(round - 1), 1).exceptionally(e -> null));
   }
 
   private ZkPath roundPath(long g) {

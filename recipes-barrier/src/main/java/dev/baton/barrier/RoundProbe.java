@@ -49,7 +49,11 @@ final class RoundProbe {
     return s.setData(round, Entry.CLOSED, 0)
         .handle(
             (stat, error) -> {
-              if (error == null || Futures.is(error, Code.BADVERSION)) {
+              if (error == null) {
+                deletePrevious(s, round);
+                return Optional.of(true);
+              }
+              if (Futures.is(error, Code.BADVERSION)) {
                 return Optional.of(true);
               }
               if (Futures.is(error, Code.NONODE)) {
@@ -57,6 +61,23 @@ final class RoundProbe {
               }
               throw Futures.wrap(error); // connection loss: the loop reads again once connected
             });
+  }
+
+  /**
+   * Best effort, by the one member whose compare-and-set closed a round: deletes the round before
+   * it if that is closed (version 1) and empty, so a path used for many rounds keeps one or two
+   * round nodes. In the usual case it is empty by now: everyone who met in it has called leave
+   * (they met again in this round). A member still waiting in its leave sees the round gone, which
+   * needs it empty: it passes. If the delete fails (members from elsewhere still in it) the node
+   * stays; it is harmless. The closed round stays: it is the highest, and keeping it keeps round
+   * numbers from being reused.
+   */
+  private static void deletePrevious(Session s, ZkPath round) {
+    long g = Rounds.round(round.name()).orElseThrow();
+    if (g > 0) {
+      ZkPath previous = round.parent().orElseThrow().child(Rounds.roundName(g - 1));
+      s.delete(previous, 1).exceptionally(e -> null);
+    }
   }
 
   /** For leave: true once the round has no members (or is gone, which needs it empty). */
