@@ -422,4 +422,36 @@ class DoubleBarrierTest {
     assertThat(outcome.get(60, TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
     await().atMost(WAIT).until(() -> members(observer) == 0);
   }
+
+  @Test
+  void slowMemberCutOffWhileTheRoundFills_passesOnTheCloseMark_afterTheFastOneHasLeft(
+      TestClients clients) throws Exception {
+    TestClients.ProxiedClient slow = clients.connectThroughNewProxy();
+    Session observer = clients.connect().awaitSession(WAIT);
+    CompletableFuture<BarrierMembership> slowEnter =
+        DoubleBarrier.create(slow.client(), PATH, 2).enterAsync(WAIT);
+    await().atMost(WAIT).until(() -> members(observer) == 1);
+    slow.proxy().cutOff();
+    try {
+      await()
+          .atMost(WAIT)
+          .until(() -> slow.client().currentSession().map(x -> !x.isConnected()).orElse(true));
+      // The slow member's node is still on the servers (its session lives): the round fills and
+      // closes, and the fast member passes and leaves before the slow one can read anything.
+      BarrierMembership fast = DoubleBarrier.create(clients.connect(), PATH, 2).enter(WAIT);
+      CompletableFuture<Void> fastLeave = fast.leaveAsync(WAIT);
+      await().atMost(WAIT).until(() -> members(observer) == 1);
+      assertThat(slowEnter).isNotDone();
+      slow.proxy().heal();
+
+      // Counting members now would show 1 of 2 forever; the durable close mark lets it through.
+      BarrierMembership late = slowEnter.get(60, TimeUnit.SECONDS);
+      assertThat(late.round()).isEqualTo(fast.round());
+      assertThat(fastLeave).as("the fast one waits for the slow one to leave").isNotDone();
+      late.leave(WAIT);
+      fastLeave.get(60, TimeUnit.SECONDS);
+    } finally {
+      slow.proxy().heal();
+    }
+  }
 }
