@@ -208,15 +208,20 @@ final class Entry {
   private void joined(Session s, long g, ZkPath node) {
     s.hold(node)
         .whenComplete(
-            (h, error) ->
-                step(
-                    s,
-                    error,
-                    () -> {
-                      hold = h;
-                      h.lost().thenAccept(reason -> abandon(lost(h, reason)));
-                      waitForClose(s, g, h);
-                    }));
+            (h, error) -> {
+              if (error == null && !(running() && session == s)) {
+                h.release(); // abandoned meanwhile: give the hold back, not just the node
+                return;
+              }
+              step(
+                  s,
+                  error,
+                  () -> {
+                    hold = h;
+                    h.lost().thenAccept(reason -> abandon(lost(h, reason)));
+                    waitForClose(s, g, h);
+                  });
+            });
   }
 
   private void waitForClose(Session s, long g, Hold h) {
@@ -235,7 +240,10 @@ final class Entry {
         (closed, error) -> {
           if (error != null) {
             Throwable t = Futures.unwrap(error);
-            abandon(t instanceof SessionLostException ? lost(h, LossReason.SESSION_EXPIRED) : t);
+            abandon(
+                t instanceof SessionLostException
+                    ? lost(h, h.lossReason().orElse(LossReason.SESSION_EXPIRED))
+                    : t);
           } else if (h.state() == HoldState.LOST) {
             abandon(lost(h, h.lossReason().orElse(LossReason.SESSION_EXPIRED)));
           } else if (phase.compareAndSet(Phase.RUNNING, Phase.ENTERED)) {
