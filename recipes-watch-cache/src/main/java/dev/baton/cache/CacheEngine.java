@@ -63,6 +63,7 @@ final class CacheEngine {
   private final ZkPath root;
   private final int maxDepth;
   private final String name;
+  private final CacheMetrics metrics;
   private final SerialExecutor lane;
   private final ReentrantLock stateLock = new ReentrantLock();
   private final CacheState state;
@@ -93,11 +94,16 @@ final class CacheEngine {
     }
   }
 
-  CacheEngine(Baton baton, ZkPath root, int maxDepth, String name) {
+  /**
+   * @param kind what the cache serves (tree, node, config, invalidation): names it in errors and
+   *     tags its meters
+   */
+  CacheEngine(Baton baton, ZkPath root, int maxDepth, String kind) {
     this.baton = baton;
     this.root = root;
     this.maxDepth = maxDepth;
-    this.name = name;
+    this.name = kind + " cache " + root;
+    this.metrics = CacheMetrics.of(baton, kind, root.toString());
     this.state = new CacheState(root);
     this.lane = new SerialExecutor(baton.listenerExecutor(), this::laneFailed);
   }
@@ -244,6 +250,7 @@ final class CacheEngine {
     }
     long g = ++generation;
     if (reason != null) {
+      metrics.resync(reason.name());
       append(() -> List.of(new Resynced(reason)));
     }
     Step load = pending();
@@ -359,6 +366,9 @@ final class CacheEngine {
   private void emit(List<CacheEvent> events) {
     if (events.isEmpty()) {
       return;
+    }
+    for (CacheEvent e : events) {
+      metrics.events(e.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), 1);
     }
     for (Slot slot : slots) {
       for (CacheEvent e : events) {

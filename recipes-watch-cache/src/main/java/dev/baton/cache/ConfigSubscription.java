@@ -66,6 +66,7 @@ public final class ConfigSubscription<T> implements AutoCloseable {
   private final ConfigOptions<T> options;
   private final Baton baton;
   private final NodeCache cache;
+  private final CacheMetrics metrics;
   private final List<ChangeSlot<T>> changeSlots = new CopyOnWriteArrayList<>();
   private final List<Consumer<ConfigRejection>> rejectionSlots = new CopyOnWriteArrayList<>();
   private final CompletableFuture<T> first = new CompletableFuture<>();
@@ -78,7 +79,8 @@ public final class ConfigSubscription<T> implements AutoCloseable {
     this.path = path;
     this.codec = codec;
     this.options = options;
-    this.cache = NodeCache.create(baton, path);
+    this.metrics = CacheMetrics.of(baton, "config", path.toString());
+    this.cache = NodeCache.create(baton, path, "config");
     cache.addListener(this::onEvent);
   }
 
@@ -210,6 +212,7 @@ public final class ConfigSubscription<T> implements AutoCloseable {
 
   private void reject(CachedNode node, CodecException error) {
     rejected.incrementAndGet();
+    metrics.rejected();
     if (current.isEmpty()) {
       state = State.INVALID;
     }

@@ -114,8 +114,7 @@ public final class InvalidationChannel {
   /** Subscribes {@code listener}; see {@link InvalidationSubscription#ready()}. */
   public InvalidationSubscription subscribe(InvalidationListener listener) {
     Objects.requireNonNull(listener, "listener");
-    return new InvalidationSubscription(
-        new CacheEngine(baton, path, 1, "invalidation channel " + path), listener);
+    return new InvalidationSubscription(new CacheEngine(baton, path, 1, "invalidation"), listener);
   }
 
   private CompletableFuture<Long> append(Session s, byte[] data) {

@@ -33,9 +33,14 @@ public final class NodeCache implements AutoCloseable {
 
   /** Starts caching the node at {@code path}. */
   public static NodeCache create(Baton baton, ZkPath path) {
+    return create(baton, path, "node");
+  }
+
+  /** For recipes built on a node cache: {@code kind} names it in errors and meters. */
+  static NodeCache create(Baton baton, ZkPath path, String kind) {
     Objects.requireNonNull(baton, "baton");
     Objects.requireNonNull(path, "path");
-    CacheEngine engine = new CacheEngine(baton, path, 0, "node cache " + path);
+    CacheEngine engine = new CacheEngine(baton, path, 0, kind);
     engine.start();
     return new NodeCache(engine);
   }

@@ -77,7 +77,7 @@ public final class TreeCache implements AutoCloseable {
     Objects.requireNonNull(baton, "baton");
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(options, "options");
-    CacheEngine engine = new CacheEngine(baton, root, options.maxDepth(), "tree cache " + root);
+    CacheEngine engine = new CacheEngine(baton, root, options.maxDepth(), "tree");
     engine.start();
     return new TreeCache(engine);
   }

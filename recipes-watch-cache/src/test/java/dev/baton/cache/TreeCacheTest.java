@@ -11,6 +11,7 @@ import dev.baton.testkit.ClientProxy;
 import dev.baton.testkit.TestClients;
 import dev.baton.testkit.WithZooKeeper;
 import dev.baton.testkit.ZooKeeperEnsemble;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -210,8 +211,9 @@ class TreeCacheTest {
 
       assertThat(Servers.watchesOf(zk, session)).isEqualTo(before + 2);
       System.out.printf(
-          "watch count for a tree cache of %d nodes plus a node cache: %d%n",
-          size, Servers.watchesOf(zk, session));
+          "watches of the session (wchc): %d before, %d with a tree cache of %d nodes and a node"
+              + " cache%n",
+          before, Servers.watchesOf(zk, session), size);
     }
     // Not asserted: after close() removes the watch (removeWatches answers OK and the client gets
     // PersistentWatchRemoved), ZooKeeper 3.9.5's wchc/wchs still list it for the session.
@@ -241,9 +243,11 @@ class TreeCacheTest {
   void throwingListener_isReported_andDoesNotStopOthers(ZooKeeperEnsemble zk, TestClients clients)
       throws Exception {
     List<String> errors = new CopyOnWriteArrayList<>();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
     try (Baton b =
         Baton.builder(zk.connectString())
             .namespace(clients.chroot().toString())
+            .meterRegistry(registry)
             .errorHandler((what, error) -> errors.add(what + ": " + error.getMessage()))
             .build()) {
       Session w = writer(clients);
@@ -260,6 +264,13 @@ class TreeCacheTest {
             .atMost(WAIT)
             .until(() -> rec.events.stream().anyMatch(e -> path(e).equals(ZkPath.of("/tree/x"))));
         assertThat(errors).anyMatch(s -> s.contains("listener of tree cache /tree"));
+        assertThat(
+                registry
+                    .get("baton.cache.events")
+                    .tags("kind", "tree", "path", "/tree", "type", "added")
+                    .counter()
+                    .count())
+            .isGreaterThanOrEqualTo(2); // the root and /tree/x
       }
     }
   }
