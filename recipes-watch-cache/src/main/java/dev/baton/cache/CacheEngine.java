@@ -55,7 +55,9 @@ import org.apache.zookeeper.Watcher;
  * <h2>Invariants</h2>
  *
  * Only the newest resync (its generation) may apply its load. A listener sees {@code Initialized}
- * after every load that was applied. Read replies of a replaced session are ignored.
+ * after every load that was applied. Steps (an event's read, a deletion, a load) are applied in the
+ * order their events arrived, each judged by zxid, so a late reply (also one from a replaced
+ * session) can never move a node back.
  */
 final class CacheEngine {
 
@@ -153,6 +155,9 @@ final class CacheEngine {
     Slot slot = new Slot(listener, executor);
     lane.execute(
         () -> {
+          if (closed.get()) {
+            return;
+          }
           slots.add(slot);
           if (initializedOnce) {
             Initialized now = new Initialized(snapshot());
@@ -236,6 +241,9 @@ final class CacheEngine {
     if (newState == ConnectionState.RECONNECTED && !closed.get()) {
       lane.execute(
           () -> {
+            if (baton.isClosed()) {
+              return;
+            }
             Session s = session;
             if (s != null && s.isAlive() && baton.currentSession().orElse(null) == s) {
               resync(s, ResyncReason.RECONNECTED);
