@@ -77,6 +77,7 @@ final class CacheEngine {
   // Confined to the lane:
   private Session session;
   private SessionWatcher watcher;
+  private Session suspended; // the attached session, once its connection was suspended
   private long generation;
   private boolean initializedOnce;
   private final ArrayDeque<Step> pipeline = new ArrayDeque<>();
@@ -237,15 +238,27 @@ final class CacheEngine {
     resync(s, reason);
   }
 
+  /**
+   * A suspension of the attached session marks it; the RECONNECTED that follows resyncs it. A new
+   * session resyncs through {@link #attach} instead, so Curator's RECONNECTED for it (or a late
+   * one) causes no second resync.
+   */
   private void connectionChanged(CuratorFramework client, ConnectionState newState) {
-    if (newState == ConnectionState.RECONNECTED && !closed.get()) {
+    if (closed.get()) {
+      return;
+    }
+    if (newState == ConnectionState.SUSPENDED || newState == ConnectionState.LOST) {
+      lane.execute(() -> suspended = session);
+    } else if (newState == ConnectionState.RECONNECTED) {
       lane.execute(
           () -> {
-            if (baton.isClosed()) {
-              return;
-            }
             Session s = session;
-            if (s != null && s.isAlive() && baton.currentSession().orElse(null) == s) {
+            boolean wasSuspended = s != null && suspended == s;
+            suspended = null;
+            if (wasSuspended
+                && s.isAlive()
+                && !baton.isClosed()
+                && baton.currentSession().orElse(null) == s) {
               resync(s, ResyncReason.RECONNECTED);
             }
           });

@@ -39,12 +39,29 @@ class ConvergenceTest {
     w.create(CFG, "0".getBytes(UTF_8), CreateMode.PERSISTENT).get(60, TimeUnit.SECONDS);
     List<ConfigSubscription<String>> configs = new ArrayList<>();
     List<TreeCache> trees = new ArrayList<>();
+    List<dev.baton.core.Baton> ownClients = new ArrayList<>();
+    AtomicInteger leaderOnlyResyncs = new AtomicInteger();
+    int leader = zk.leader();
     for (int i = 0; i < 5; i++) {
-      var client = clients.connect();
+      // Two subscribers talk to the leader only, so the kill surely cuts them off.
+      boolean leaderOnly = i < 2;
+      dev.baton.core.Baton client =
+          leaderOnly ? leaderOnlyClient(zk, clients, leader) : clients.connect();
+      if (leaderOnly) {
+        ownClients.add(client);
+      }
       ConfigSubscription<String> c = ConfigSubscription.create(client, CFG, Codec.utf8());
       c.awaitValue(WAIT);
       configs.add(c);
       TreeCache t = TreeCache.create(client, TREE, CacheOptions.defaults());
+      if (leaderOnly) {
+        t.addListener(
+            e -> {
+              if (e instanceof CacheEvent.Resynced) {
+                leaderOnlyResyncs.incrementAndGet();
+              }
+            });
+      }
       t.awaitInitialized(WAIT);
       trees.add(t);
     }
@@ -74,6 +91,7 @@ class ConvergenceTest {
             });
     await().atMost(WAIT).until(() -> done.get() >= 40);
     int killed = zk.killLeader();
+    assertThat(killed).isEqualTo(leader);
     await().atMost(WAIT).until(() -> done.get() >= 80);
     zk.startServer(killed);
     writer.get(180, TimeUnit.SECONDS);
@@ -91,8 +109,19 @@ class ConvergenceTest {
     await()
         .atMost(WAIT)
         .until(() -> trees.stream().allMatch(t -> Servers.describe(t.snapshot()).equals(server)));
+    assertThat(leaderOnlyResyncs.get()).isGreaterThanOrEqualTo(2);
     configs.forEach(ConfigSubscription::close);
     trees.forEach(TreeCache::close);
+    ownClients.forEach(dev.baton.core.Baton::close);
+  }
+
+  static dev.baton.core.Baton leaderOnlyClient(
+      ZooKeeperEnsemble zk, TestClients clients, int leader) {
+    return dev.baton.core.Baton.builder(zk.connectString(leader))
+        .namespace(clients.chroot().toString())
+        .sessionTimeout(Duration.ofSeconds(6))
+        .connectionTimeout(Duration.ofSeconds(4))
+        .build();
   }
 
   interface Step {

@@ -10,6 +10,7 @@ import dev.baton.core.ZkPath;
 import dev.baton.testkit.ClientProxy;
 import dev.baton.testkit.TestClients;
 import dev.baton.testkit.WithZooKeeper;
+import dev.baton.testkit.ZooKeeperEnsemble;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -97,6 +98,31 @@ class InvalidationChannelTest {
       int drop = indexOfFirstDropAll(got);
       assertThat(got.subList(0, drop)).containsExactly(new Invalidation.Key("k1", 0));
       assertThat(got.get(got.size() - 1)).isInstanceOf(Invalidation.Key.class);
+    }
+  }
+
+  @Test
+  void afterSessionExpiry_theSubscriberIsToldToDropEverything(
+      Baton baton, ZooKeeperEnsemble zk, TestClients clients) throws Exception {
+    InvalidationChannel publisher =
+        InvalidationChannel.create(clients.connect(), CHANNEL, InvalidationOptions.defaults());
+    List<Invalidation> got = new CopyOnWriteArrayList<>();
+    try (InvalidationSubscription sub =
+        InvalidationChannel.create(baton, CHANNEL, InvalidationOptions.defaults())
+            .subscribe(got::add)) {
+      sub.awaitReady(WAIT);
+      zk.expireSession(baton);
+      publisher.publish("during-expiry", WAIT);
+      await()
+          .atMost(WAIT)
+          .until(() -> got.contains(new Invalidation.DropAll(CacheEvent.ResyncReason.NEW_SESSION)));
+      publisher.publish("after", WAIT);
+      await().atMost(WAIT).until(() -> keys(got).contains("after"));
+      // One resync, told once: no second DropAll for Curator's RECONNECTED of the new session.
+      assertThat(got)
+          .containsOnlyOnce(new Invalidation.DropAll(CacheEvent.ResyncReason.NEW_SESSION));
+      assertThat(got).hasSize(2);
+      assertThat(keys(got)).doesNotContain("during-expiry").endsWith("after");
     }
   }
 

@@ -240,6 +240,26 @@ class TreeCacheTest {
   }
 
   @Test
+  void lateListener_firstGetsTheCurrentContentsAsInitialized(Baton baton, TestClients clients)
+      throws Exception {
+    Session w = writer(clients);
+    create(w, "/tree/a", "1");
+    try (TreeCache cache = TreeCache.create(baton, "/tree")) {
+      cache.awaitInitialized(WAIT);
+      Recorder late = new Recorder();
+      cache.addListener(late);
+      await().atMost(WAIT).until(() -> !late.events.isEmpty());
+      assertThat(late.events.get(0)).isInstanceOf(CacheEvent.Initialized.class);
+      assertThat(((CacheEvent.Initialized) late.events.get(0)).snapshot())
+          .containsKeys(ROOT, ZkPath.of("/tree/a"));
+      create(w, "/tree/b", "2");
+      await()
+          .atMost(WAIT)
+          .until(() -> late.events.stream().anyMatch(e -> path(e).equals(ZkPath.of("/tree/b"))));
+    }
+  }
+
+  @Test
   void throwingListener_isReported_andDoesNotStopOthers(ZooKeeperEnsemble zk, TestClients clients)
       throws Exception {
     List<String> errors = new CopyOnWriteArrayList<>();
