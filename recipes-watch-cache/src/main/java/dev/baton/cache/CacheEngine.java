@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,7 +69,7 @@ final class CacheEngine {
   private final ReentrantLock stateLock = new ReentrantLock();
   private final CacheState state;
   private NavigableMap<ZkPath, CachedNode> published; // guarded by stateLock; null when stale
-  private final CopyOnWriteArrayList<Slot> slots = new CopyOnWriteArrayList<>();
+  private final CacheListeners listeners;
   private final CompletableFuture<Void> initialized = new CompletableFuture<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ConnectionStateListener connectionListener = this::connectionChanged;
@@ -81,8 +80,6 @@ final class CacheEngine {
   private long generation;
   private boolean initializedOnce;
   private final ArrayDeque<Step> pipeline = new ArrayDeque<>();
-
-  private record Slot(CacheListener listener, SerialExecutor executor) {}
 
   /**
    * One change to apply, in the order ZooKeeper revealed it (an event or a resync). Its reads are
@@ -109,6 +106,7 @@ final class CacheEngine {
     this.metrics = CacheMetrics.of(baton, kind, root.toString());
     this.state = new CacheState(root);
     this.lane = new SerialExecutor(baton.listenerExecutor(), this::laneFailed);
+    this.listeners = new CacheListeners(baton, name, metrics);
   }
 
   void start() {
@@ -150,25 +148,16 @@ final class CacheEngine {
   }
 
   void addListener(CacheListener listener) {
-    SerialExecutor executor =
-        new SerialExecutor(
-            baton.listenerExecutor(), t -> baton.errorHandler().handle("listener of " + name, t));
-    Slot slot = new Slot(listener, executor);
     lane.execute(
         () -> {
-          if (closed.get()) {
-            return;
-          }
-          slots.add(slot);
-          if (initializedOnce) {
-            Initialized now = new Initialized(snapshot());
-            executor.execute(() -> listener.onEvent(now));
+          if (!closed.get()) {
+            listeners.add(listener, initializedOnce ? Optional.of(snapshot()) : Optional.empty());
           }
         });
   }
 
   void removeListener(CacheListener listener) {
-    slots.removeIf(s -> s.listener() == listener);
+    listeners.remove(listener);
   }
 
   /** Stops: no more events; the watch is removed, waiting at most the connection timeout. */
@@ -182,7 +171,7 @@ final class CacheEngine {
     lane.execute(
         () -> {
           generation++;
-          slots.clear();
+          listeners.clear();
           Session s = session;
           if (s == null || !s.isConnected()) {
             removed.complete(null);
@@ -385,18 +374,7 @@ final class CacheEngine {
   }
 
   private void emit(List<CacheEvent> events) {
-    if (events.isEmpty()) {
-      return;
-    }
-    for (CacheEvent e : events) {
-      metrics.events(e.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT), 1);
-    }
-    for (Slot slot : slots) {
-      for (CacheEvent e : events) {
-        slot.executor().enqueue(() -> slot.listener().onEvent(e));
-      }
-      slot.executor().drain();
-    }
+    listeners.emit(events);
   }
 
   private void laneFailed(Throwable t) {
