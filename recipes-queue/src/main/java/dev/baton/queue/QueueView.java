@@ -78,7 +78,10 @@ final class QueueView {
         return CompletableFuture.failedFuture(
             new IllegalStateException("work queue " + paths.root() + " is closed"));
       }
-      if (ready != null && session != null && session.isAlive()) {
+      if (ready != null
+          && !ready.isCompletedExceptionally()
+          && session != null
+          && session.isAlive()) {
         return ready;
       }
       CompletableFuture<Session> loading = baton.sessionAsync().thenCompose(this::load);
@@ -134,6 +137,21 @@ final class QueueView {
         .thenAccept(c -> applyList(s, QueueIndex.Kind.CLAIMS, c));
   }
 
+  /**
+   * Re-reads both lists after a reconnect, trying again after each connection loss for as long as
+   * the session lives: until a read lands the index holds back every event, so giving up would
+   * freeze it.
+   */
+  private void relistUntilDone(Session s) {
+    relist(s)
+        .whenComplete(
+            (v, e) -> {
+              if (e != null && s.isAlive() && isCurrent(s)) {
+                s.whenConnected().whenComplete((x, y) -> relistUntilDone(s));
+              }
+            });
+  }
+
   private void applyList(Session s, QueueIndex.Kind kind, Session.Children c) {
     inSessionThenWake(s, () -> index.applyList(kind, c.names(), c.stat().getPzxid()));
   }
@@ -150,7 +168,7 @@ final class QueueView {
         case SyncConnected -> {
           if (kind == QueueIndex.Kind.ITEMS && isCurrent(s)) {
             // Changes made while we were away are not replayed: read both lists again.
-            relist(s).exceptionally(e -> null);
+            relistUntilDone(s);
           }
         }
         case Expired, Closed -> dropSession(s);

@@ -175,7 +175,13 @@ final class Taker<T> {
         .whenComplete(
             (stat, error) -> {
               if (error != null) {
-                step(result, false);
+                // Still unknown. Our claim may exist: never give up on it while the session
+                // lives, or the item would stay claimed by nobody who delivers it.
+                if (s.isAlive()) {
+                  resolveLostClaim(s, n, result);
+                } else {
+                  step(result, false);
+                }
               } else if (stat.isPresent() && stat.get().getEphemeralOwner() == s.id()) {
                 read(s, n, result);
               } else if (stat.isPresent()) {
