@@ -99,13 +99,26 @@ final class SampleRun implements AutoCloseable {
   }
 
   /** {@link #client()} through another connect string (a proxy in front of the ensemble). */
-  synchronized Baton client(String through) {
-    Baton b =
-        Baton.builder(through)
-            .namespace("/baton-samples")
-            .sessionTimeout(Duration.ofSeconds(4))
-            .connectionTimeout(Duration.ofSeconds(3))
-            .build();
+  Baton client(String through) {
+    return add(builder(through).build());
+  }
+
+  /** {@link #client()} reporting to a Micrometer registry. */
+  Baton clientWithMetrics(Object meterRegistry) {
+    return add(builder(connectString).meterRegistry(meterRegistry).build());
+  }
+
+  private Baton.Builder builder(String connect) {
+    return Baton.builder(connect)
+        .namespace("/baton-samples")
+        .sessionTimeout(Duration.ofSeconds(4))
+        .connectionTimeout(Duration.ofSeconds(3))
+        // Background failures (a rejected config push, a refused ack) as one narrated line each,
+        // instead of the default handler's logged stack trace.
+        .errorHandler((what, error) -> say("    [reported] %s: %s", what, error.getMessage()));
+  }
+
+  private synchronized Baton add(Baton b) {
     clients.add(b);
     return b;
   }
