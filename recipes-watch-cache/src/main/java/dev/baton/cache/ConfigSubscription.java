@@ -99,6 +99,21 @@ public final class ConfigSubscription<T> implements AutoCloseable {
     return create(baton, path, codec, ConfigOptions.defaults());
   }
 
+  /**
+   * Subscribes with default options to the value at {@code path}.
+   *
+   * @throws IllegalArgumentException if the path is invalid (named in the message)
+   */
+  public static <T> ConfigSubscription<T> create(Baton baton, String path, Codec<T> codec) {
+    return create(baton, ZkPath.of(path), codec, ConfigOptions.defaults());
+  }
+
+  /** {@link #create(Baton, ZkPath, Codec, ConfigOptions)} with a path string. */
+  public static <T> ConfigSubscription<T> create(
+      Baton baton, String path, Codec<T> codec, ConfigOptions<T> options) {
+    return create(baton, ZkPath.of(path), codec, options);
+  }
+
   /** The config node's path. */
   public ZkPath path() {
     return path;

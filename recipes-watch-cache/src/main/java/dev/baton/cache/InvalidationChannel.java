@@ -77,6 +77,11 @@ public final class InvalidationChannel {
   }
 
   /** A channel at {@code path} (created on the first publish). Writes nothing. */
+  public static InvalidationChannel create(Baton baton, String path) {
+    return create(baton, ZkPath.of(path), InvalidationOptions.defaults());
+  }
+
+  /** The channel at {@code path}. */
   public static InvalidationChannel create(Baton baton, ZkPath path, InvalidationOptions options) {
     Objects.requireNonNull(baton, "baton");
     Objects.requireNonNull(path, "path");

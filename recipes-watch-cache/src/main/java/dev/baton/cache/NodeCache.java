@@ -32,6 +32,11 @@ public final class NodeCache implements AutoCloseable {
   }
 
   /** Starts caching the node at {@code path}. */
+  public static NodeCache create(Baton baton, String path) {
+    return create(baton, ZkPath.of(path));
+  }
+
+  /** A cache of the node at {@code path}. */
   public static NodeCache create(Baton baton, ZkPath path) {
     return create(baton, path, "node");
   }
