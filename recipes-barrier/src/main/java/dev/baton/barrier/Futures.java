@@ -4,7 +4,6 @@ import dev.baton.core.ZooKeeperOperationException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.zookeeper.KeeperException;
 
 /**
@@ -21,14 +20,7 @@ final class Futures {
    * rethrows; a failure is rethrown as its unwrapped cause.
    */
   static <T> T await(CompletableFuture<T> f) throws InterruptedException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      f.cancel(false);
-      throw e;
-    } catch (ExecutionException e) {
-      throw asRuntime(e.getCause());
-    }
+    return dev.baton.core.internal.Futures.await(f);
   }
 
   /**
@@ -44,17 +36,12 @@ final class Futures {
 
   /** Strips {@link CompletionException} wrappers. */
   static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    return dev.baton.core.internal.Futures.unwrap(t);
   }
 
   /** The unwrapped cause, as an unchecked exception. */
   static RuntimeException asRuntime(Throwable t) {
-    Throwable u = unwrap(t);
-    return u instanceof RuntimeException r ? r : new IllegalStateException(u);
+    return dev.baton.core.internal.Futures.asRuntime(t);
   }
 
   /** Whether {@code t} is the server's refusal with {@code code}. */

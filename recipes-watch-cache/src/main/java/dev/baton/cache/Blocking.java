@@ -40,15 +40,11 @@ final class Blocking {
 
   /** Strips {@link CompletionException} wrappers. */
   static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
+    return dev.baton.core.internal.Futures.unwrap(t);
   }
 
   /** The unwrapped cause, as an unchecked exception. */
   static RuntimeException asRuntime(Throwable t) {
-    Throwable u = unwrap(t);
-    return u instanceof RuntimeException r ? r : new IllegalStateException(u);
+    return dev.baton.core.internal.Futures.asRuntime(t);
   }
 }

@@ -29,9 +29,10 @@ public final class Futures {
     }
   }
 
-  /** Strips {@link CompletionException} wrappers. */
+  /** Strips {@link CompletionException} and {@link ExecutionException} wrappers. */
   public static Throwable unwrap(Throwable t) {
-    while (t instanceof CompletionException && t.getCause() != null) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
       t = t.getCause();
     }
     return t;
