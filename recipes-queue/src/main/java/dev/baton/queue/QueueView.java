@@ -3,9 +3,9 @@ package dev.baton.queue;
 import dev.baton.core.Baton;
 import dev.baton.core.Session;
 import dev.baton.core.ZkPath;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,7 +61,7 @@ final class QueueView {
   private Watcher itemsWatcher;
   private Watcher claimsWatcher;
   private boolean closed;
-  private List<Runnable> waiters = new ArrayList<>();
+  private Set<Runnable> waiters = new LinkedHashSet<>();
 
   QueueView(Baton baton, QueuePaths paths, Executor wakeExecutor, ScheduledExecutorService timer) {
     this.baton = baton;
@@ -261,6 +261,21 @@ final class QueueView {
     }
   }
 
+  /** Forgets a wake-up whose poll ended (timed out) before anything changed. */
+  void cancelWait(Runnable wakeup) {
+    inLock(() -> waiters.remove(wakeup));
+  }
+
+  /** Polls waiting in this view (for tests: timed-out polls must not pile up). */
+  int waiting() {
+    lock.lock();
+    try {
+      return waiters.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   void wakeAll() {
     Runnable wake;
     lock.lock();
@@ -321,8 +336,8 @@ final class QueueView {
     if (waiters.isEmpty()) {
       return () -> {};
     }
-    List<Runnable> run = waiters;
-    waiters = new ArrayList<>();
+    Set<Runnable> run = waiters;
+    waiters = new LinkedHashSet<>();
     return () -> {
       try {
         run.forEach(wakeExecutor::execute);

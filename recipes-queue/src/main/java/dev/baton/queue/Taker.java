@@ -81,8 +81,15 @@ final class Taker<T> {
     return inFlight.get();
   }
 
+  /** One poll: its result and the wake-up it registers with the view while it waits. */
+  private final class Poll {
+    final CompletableFuture<Optional<Delivery<T>>> result = new CompletableFuture<>();
+    final Runnable wake = () -> step(this, false);
+  }
+
   CompletableFuture<Optional<Delivery<T>>> poll(Duration timeout) {
-    CompletableFuture<Optional<Delivery<T>>> result = new CompletableFuture<>();
+    Poll poll = new Poll();
+    CompletableFuture<Optional<Delivery<T>>> result = poll.result;
     long start = System.nanoTime();
     ScheduledFuture<?> expiry =
         timer.schedule(
@@ -90,17 +97,19 @@ final class Taker<T> {
     result.whenComplete(
         (d, e) -> {
           expiry.cancel(false);
+          view.cancelWait(poll.wake); // a timed-out poll must not stay registered
           if (d != null && d.isPresent()) {
             handedOut.add(d.get());
             handedOut.removeIf(Delivery::isSettled);
             metrics.taken(System.nanoTime() - start);
           }
         });
-    step(result, false);
+    step(poll, false);
     return result;
   }
 
-  private void step(CompletableFuture<Optional<Delivery<T>>> result, boolean spread) {
+  private void step(Poll poll, boolean spread) {
+    CompletableFuture<Optional<Delivery<T>>> result = poll.result;
     if (result.isDone()) {
       return;
     }
@@ -119,22 +128,30 @@ final class Taker<T> {
         .whenComplete(
             (s, error) -> {
               if (error != null) {
-                retryLater(result, error);
+                retryLater(poll, error);
                 return;
               }
-              view.pickOrWait(() -> step(result, false), spread)
-                  .ifPresent(n -> claim(s, n, result));
+              if (result.isDone()) {
+                return;
+              }
+              Optional<ItemName> next = view.pickOrWait(poll.wake, spread);
+              if (next.isPresent()) {
+                claim(s, next.get(), poll);
+              } else if (result.isDone()) {
+                view.cancelWait(poll.wake); // timed out while registering
+              }
             });
   }
 
   /**
    * Session or connection trouble while loading the view: try again shortly, until the poll ends.
    */
-  private void retryLater(CompletableFuture<Optional<Delivery<T>>> result, Throwable error) {
+  private void retryLater(Poll poll, Throwable error) {
+    CompletableFuture<Optional<Delivery<T>>> result = poll.result;
     Throwable t = Futures.unwrap(error);
     if (t instanceof SessionLostException || t instanceof ConnectionLossException) {
       try {
-        timer.schedule(() -> step(result, false), 100, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> step(poll, false), 100, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException closed) {
         result.complete(Optional.empty());
       }
@@ -143,23 +160,24 @@ final class Taker<T> {
     }
   }
 
-  private void claim(Session s, ItemName n, CompletableFuture<Optional<Delivery<T>>> result) {
+  private void claim(Session s, ItemName n, Poll poll) {
+    CompletableFuture<Optional<Delivery<T>>> result = poll.result;
     s.create(paths.claim(n.name()), tag, CreateMode.EPHEMERAL)
         .whenComplete(
             (created, error) -> {
               if (error == null) {
-                read(s, n, result);
+                read(s, n, poll);
                 return;
               }
               Throwable t = Futures.unwrap(error);
               if (t instanceof ZooKeeperOperationException z
                   && z.code() == KeeperException.Code.NODEEXISTS) {
                 view.claimedElsewhere(s, n.name());
-                step(result, true);
+                step(poll, true);
               } else if (t instanceof ConnectionLossException) {
-                resolveLostClaim(s, n, result);
+                resolveLostClaim(s, n, poll);
               } else if (t instanceof SessionLostException) {
-                step(result, false);
+                step(poll, false);
               } else {
                 view.unbusy(s, n.name());
                 result.completeExceptionally(t);
@@ -168,8 +186,7 @@ final class Taker<T> {
   }
 
   /** The claim's create reply was lost: the claim node's owner says whether it is ours. */
-  private void resolveLostClaim(
-      Session s, ItemName n, CompletableFuture<Optional<Delivery<T>>> result) {
+  private void resolveLostClaim(Session s, ItemName n, Poll poll) {
     s.whenConnected()
         .thenCompose(v -> s.exists(paths.claim(n.name()), Optional.empty()))
         .whenComplete(
@@ -178,23 +195,23 @@ final class Taker<T> {
                 // Still unknown. Our claim may exist: never give up on it while the session
                 // lives, or the item would stay claimed by nobody who delivers it.
                 if (s.isAlive()) {
-                  resolveLostClaim(s, n, result);
+                  resolveLostClaim(s, n, poll);
                 } else {
-                  step(result, false);
+                  step(poll, false);
                 }
               } else if (stat.isPresent() && stat.get().getEphemeralOwner() == s.id()) {
-                read(s, n, result);
+                read(s, n, poll);
               } else if (stat.isPresent()) {
                 view.claimedElsewhere(s, n.name());
-                step(result, true);
+                step(poll, true);
               } else {
                 view.unbusy(s, n.name());
-                step(result, false);
+                step(poll, false);
               }
             });
   }
 
-  private void read(Session s, ItemName n, CompletableFuture<Optional<Delivery<T>>> result) {
+  private void read(Session s, ItemName n, Poll poll) {
     s.getData(paths.item(n.name()), Optional.empty())
         .thenCompose(
             data -> {
@@ -220,17 +237,17 @@ final class Taker<T> {
                 }
                 s.deleteIfOwned(paths.claim(n.name()))
                     .whenComplete((v, e) -> view.unbusy(s, n.name()));
-                step(result, false);
+                step(poll, false);
                 return;
               }
-              deliver(s, n, claimed.get(), result);
+              deliver(s, n, claimed.get(), poll);
             });
   }
 
   private record Claimed(NodeData item, Optional<NodeData> ackBits) {}
 
-  private void deliver(
-      Session s, ItemName n, Claimed claimed, CompletableFuture<Optional<Delivery<T>>> result) {
+  private void deliver(Session s, ItemName n, Claimed claimed, Poll poll) {
+    CompletableFuture<Optional<Delivery<T>>> result = poll.result;
     List<byte[]> entries;
     try {
       entries = Entries.decodeItems(claimed.item().data());
@@ -278,7 +295,7 @@ final class Taker<T> {
       metrics.redelivered();
     }
     if (ready.isEmpty()) {
-      step(result, false);
+      step(poll, false);
       return;
     }
     for (int i = ready.size() - 1; i >= 1; i--) {

@@ -328,6 +328,11 @@ public final class WorkQueue<T> implements AutoCloseable {
     return view.listCalls();
   }
 
+  /** Polls registered with the view and still waiting (for tests). */
+  int waitingPolls() {
+    return view.waiting();
+  }
+
   void removeConsumer(QueueConsumer c) {
     consumers.remove(c);
   }

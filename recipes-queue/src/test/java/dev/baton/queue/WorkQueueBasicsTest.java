@@ -157,4 +157,17 @@ class WorkQueueBasicsTest {
           .hasMessageContaining("/empty");
     }
   }
+
+  @Test
+  void timedOutPolls_doNotPileUpInTheView(Baton baton) throws Exception {
+    try (WorkQueue<String> q = WorkQueue.create(baton, "/idle", Codec.utf8())) {
+      for (int i = 0; i < 50; i++) {
+        assertThat(q.poll(Duration.ofMillis(5))).isEmpty();
+      }
+      // An idle queue sends no events, so nothing else would ever clear them.
+      assertThat(q.waitingPolls()).isZero();
+      q.put("x");
+      assertThat(q.take(WAIT).item()).isEqualTo("x");
+    }
+  }
 }
