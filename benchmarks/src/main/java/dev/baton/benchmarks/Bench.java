@@ -14,7 +14,8 @@ import java.util.List;
  * system, then the Baton/Curator ratio table. Exits with status 1 if a correctness counter is not
  * zero.
  *
- * <p>Usage: {@code Bench [--quick] [--connect host:port,...]}; see README.md, "Benchmarks".
+ * <p>Usage: {@code Bench [--quick] [--connect host:port,...] [--only N]}; see README.md,
+ * "Benchmarks".
  */
 public final class Bench {
 
@@ -58,7 +59,7 @@ public final class Bench {
     s.add(new Drain(Drain.Kind.SCALE, c.scaleWaiters()));
     // TODO(issue 6, items 7-9): queue vs DistributedQueue/SimpleDistributedQueue, cache
     // propagation vs CuratorCache, double barrier vs DistributedDoubleBarrier.
-    return s;
+    return s.stream().filter(x -> x.name().startsWith(c.only())).toList();
   }
 
   /**

@@ -1,17 +1,11 @@
 package dev.baton.benchmarks;
 
-import dev.baton.core.Baton;
-import dev.baton.lock.DistributedLock;
-import dev.baton.lock.LockLease;
 import dev.baton.testkit.MutualExclusionChecker;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 
 /**
  * Items 5 and 6: one holder (own session) holds a lock while {@code waiters} contenders of one
@@ -35,8 +29,8 @@ final class Drain implements Scenario {
     SCALE
   }
 
-  /** Stack size of Curator's waiter threads: small, so that thousands fit. */
-  static final long WAITER_STACK = 256 * 1024;
+  /** A drain that has not finished by then is stopped and reported as such. */
+  static final Duration LIMIT = Duration.ofSeconds(120);
 
   private final Kind kind;
   private final int waiters;
@@ -81,97 +75,122 @@ final class Drain implements Scenario {
       env.closeAtEndOfRound(wire);
       cs = wire.connectString();
     }
-    Queue q =
+    MutualExclusionChecker checker = new MutualExclusionChecker();
+    Waiters q =
         system == Sys.BATON
-            ? new BatonQueue(env, cs, path)
-            : new CuratorQueue(env, cs, path, kind == Kind.HERD_SHARED);
+            ? new Waiters.BatonWaiters(env, cs, path, checker)
+            : new Waiters.CuratorWaiters(env, cs, path, kind == Kind.HERD_SHARED, checker);
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     int baseThreads = mx.getThreadCount();
     mx.resetPeakThreadCount();
-    MutualExclusionChecker checker = new MutualExclusionChecker();
     long t0 = System.nanoTime();
-    int queued = q.enqueue(waiters, checker, tally);
-    if (queued < waiters) {
-      tally.count("queued", queued);
-      tally.count("stopped", 1);
-      q.abandon();
+    long deadline = t0 + LIMIT.toNanos();
+    try {
+      if (queue(q, env, path, deadline, tally)) {
+        tally.elapsed("enqueue", System.nanoTime() - t0);
+        long r0 = wire == null ? 0 : wire.requests();
+        long n0 = wire == null ? 0 : wire.notifications();
+        long d0 = System.nanoTime();
+        if (q.releaseHolderAndDrain(deadline)) {
+          tally.elapsed("drain", System.nanoTime() - d0);
+          if (wire != null) {
+            tally.count("requests", wire.requests() - r0);
+            tally.count("notifications", wire.notifications() - n0);
+          }
+          tally.count("failures", q.failures());
+        } else {
+          stop(tally, "the queue did not drain within " + LIMIT.toSeconds() + " s");
+        }
+      }
+    } finally {
       tally.max("threads", mx.getPeakThreadCount() - baseThreads);
-      return;
+      tally.count("granted", checker.sectionsEntered());
+      tally.count("violations", checker.violations() + checker.overlaps().size());
+      if (tally.counter("stopped") > 0) {
+        q.abandon();
+      }
     }
-    env.awaitChildren(path, waiters + 1, Env.LONG);
-    tally.elapsed("enqueue", System.nanoTime() - t0);
-    long r0 = wire == null ? 0 : wire.requests();
-    long n0 = wire == null ? 0 : wire.notifications();
-    long d0 = System.nanoTime();
-    q.releaseHolderAndDrain();
-    tally.elapsed("drain", System.nanoTime() - d0);
-    tally.max("threads", mx.getPeakThreadCount() - baseThreads);
-    tally.count("queued", queued);
-    if (wire != null) {
-      tally.count("requests", wire.requests() - r0);
-      tally.count("notifications", wire.notifications() - n0);
+  }
+
+  /** Starts the waiters and waits until all are queued on the servers; false if it gave up. */
+  private boolean queue(Waiters q, Env env, String path, long deadline, Tally tally)
+      throws Exception {
+    try {
+      q.enqueue(waiters);
+    } catch (OutOfMemoryError e) {
+      stop(tally, "could not start all waiters: " + e);
+      tally.count("queued", Math.max(0, env.children(path) - 1));
+      return false;
     }
-    tally.count("violations", checker.violations() + checker.overlaps().size());
+    try {
+      env.awaitChildren(path, waiters + 1, Duration.ofNanos(deadline - System.nanoTime()));
+    } catch (IllegalStateException e) {
+      stop(tally, "not all waiters were queued within " + LIMIT.toSeconds() + " s");
+      tally.count("queued", Math.max(0, env.children(path) - 1));
+      return false;
+    }
+    tally.count("queued", waiters);
+    return true;
+  }
+
+  private static void stop(Tally tally, String why) {
+    tally.count("stopped", 1);
+    tally.note(why);
+    System.err.println("drain stopped: " + why);
   }
 
   @Override
   public List<Metric> report(Sys system, Tally t) {
     String n = name();
+    boolean stopped = t.counter("stopped") > 0;
     List<Metric> m = new ArrayList<>();
     // every release but the last hands the lock to the next waiter
     double handoffs = Math.max(1, t.counter("queued"));
     if (kind != Kind.SCALE) {
       m.add(
-          new Metric(
-              n,
-              "watch notifications/handoff",
+          metric(
               system,
-              t.counter("notifications") / handoffs,
+              "watch notifications/handoff",
+              stopped ? Double.NaN : t.counter("notifications") / handoffs,
               "count",
-              Better.LOWER,
               "frames with xid -1 on the wire between the waiters' client and its server, from the"
                   + " holder's release to the drained queue, divided by the waiters"));
       m.add(
-          new Metric(
-              n,
-              "requests/handoff",
+          metric(
               system,
-              t.counter("requests") / handoffs,
+              "requests/handoff",
+              stopped ? Double.NaN : t.counter("requests") / handoffs,
               "count",
-              Better.LOWER,
               "waiters' client to server frames in the same window, pings excluded"));
     } else {
       m.add(
-          new Metric(
-              n,
-              "platform threads added (peak)",
+          metric(
               system,
+              "platform threads added (peak)",
               t.counter("threads"),
               "threads",
-              Better.LOWER,
               "ThreadMXBean peak minus the count before queueing"));
       m.add(
-          new Metric(
-              n, "time to queue all", system, t.seconds("enqueue") * 1000, "ms", Better.LOWER, ""));
-      m.add(
-          new Metric(
-              n,
-              "waiters queued",
+          metric(
               system,
-              t.counter("queued"),
-              "count",
-              Better.HIGHER,
-              t.counter("stopped") > 0 ? "stopped early: could not start more waiters" : ""));
+              "time to queue all",
+              t.counter("enqueue.nanos") == 0 ? Double.NaN : t.seconds("enqueue") * 1000,
+              "ms",
+              "first acquire call until every waiter's node is on the servers"));
     }
+    m.add(new Metric(n, "waiters queued", system, t.counter("queued"), "count", Better.HIGHER, ""));
     m.add(
         new Metric(
-            n,
-            "time to drain",
+            n, "waiters granted", system, t.counter("granted"), "count", Better.HIGHER, t.notes()));
+    m.add(
+        metric(
             system,
-            t.counter("stopped") > 0 ? Double.NaN : t.seconds("drain") * 1000,
+            "time to drain",
+            stopped ? Double.NaN : t.seconds("drain") * 1000,
             "ms",
-            Better.LOWER,
-            "holder's release until every waiter has held and released"));
+            "holder's release until every waiter has held and released (limit "
+                + LIMIT.toSeconds()
+                + " s)"));
     m.add(
         new Metric(
             n,
@@ -185,144 +204,7 @@ final class Drain implements Scenario {
     return m;
   }
 
-  /** One system's holder and waiters. Confined to the round's thread. */
-  private interface Queue {
-    /** Holder acquires, then {@code n} waiters start; returns how many could be started. */
-    int enqueue(int n, MutualExclusionChecker checker, Tally tally) throws Exception;
-
-    void releaseHolderAndDrain() throws Exception;
-
-    /** Gives up after a failed enqueue (the round's clients are closed afterwards). */
-    void abandon();
-  }
-
-  private static final class BatonQueue implements Queue {
-    private final DistributedLock holderLock;
-    private final DistributedLock waiterLock;
-    private final List<CompletableFuture<Void>> granted = new ArrayList<>();
-    private LockLease holder;
-
-    BatonQueue(Env env, String waitersCs, String path) throws InterruptedException {
-      holderLock = DistributedLock.create(env.baton(), path);
-      Baton waitersClient = env.baton(waitersCs);
-      waiterLock = DistributedLock.create(waitersClient, path);
-    }
-
-    @Override
-    public int enqueue(int n, MutualExclusionChecker checker, Tally tally) throws Exception {
-      holder = holderLock.acquire(Env.LONG);
-      for (int i = 0; i < n; i++) {
-        String name = "waiter-" + i;
-        granted.add(
-            waiterLock
-                .acquireAsync(Env.LONG)
-                .thenCompose(
-                    lease -> {
-                      checker.enter(name).close();
-                      return lease.release();
-                    })
-                .whenComplete((v, e) -> tally.count("failures", e == null ? 0 : 1)));
-      }
-      return n;
-    }
-
-    @Override
-    public void releaseHolderAndDrain() throws Exception {
-      holder.release();
-      CompletableFuture.allOf(granted.toArray(CompletableFuture[]::new))
-          .exceptionally(e -> null)
-          .get(Env.LONG.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    @Override
-    public void abandon() {
-      granted.forEach(f -> f.cancel(true));
-    }
-  }
-
-  private static final class CuratorQueue implements Queue {
-    private final CuratorFramework waitersClient;
-    private final String path;
-    private final LockHandle holder;
-    private final Thread holderThread;
-    private final CompletableFuture<Void> holderRelease = new CompletableFuture<>();
-    private final CompletableFuture<Void> holderHolds = new CompletableFuture<>();
-    private final List<Thread> threads = new ArrayList<>();
-
-    private final InterProcessMutex shared;
-
-    CuratorQueue(Env env, String waitersCs, String path, boolean sharedMutex)
-        throws InterruptedException {
-      this.path = path;
-      this.holder = LockHandle.of(Sys.CURATOR, env.curator(), path);
-      this.waitersClient = env.curator(waitersCs);
-      this.holderThread = new Thread(this::hold, "curator-holder");
-      this.shared = sharedMutex ? new InterProcessMutex(waitersClient, path) : null;
-    }
-
-    /** The holder's thread: InterProcessMutex must be released by the thread that acquired it. */
-    private void hold() {
-      try {
-        holder.acquire();
-        holderHolds.complete(null);
-        holderRelease.join();
-        holder.release();
-      } catch (Exception e) {
-        holderHolds.completeExceptionally(e);
-      }
-    }
-
-    @Override
-    public int enqueue(int n, MutualExclusionChecker checker, Tally tally) throws Exception {
-      holderThread.start();
-      holderHolds.get(Env.LONG.toSeconds(), TimeUnit.SECONDS);
-      for (int i = 0; i < n; i++) {
-        String name = "waiter-" + i;
-        InterProcessMutex mutex =
-            shared != null ? shared : new InterProcessMutex(waitersClient, path);
-        Thread t = new Thread(null, () -> waiter(mutex, name, checker, tally), name, WAITER_STACK);
-        t.setDaemon(true);
-        try {
-          t.start();
-        } catch (OutOfMemoryError e) {
-          System.err.println("curator: could not start waiter thread " + (i + 1) + ": " + e);
-          return i;
-        }
-        threads.add(t);
-      }
-      return n;
-    }
-
-    private static void waiter(
-        InterProcessMutex mutex, String name, MutualExclusionChecker checker, Tally tally) {
-      try {
-        if (!mutex.acquire(Env.LONG.toSeconds(), TimeUnit.SECONDS)) {
-          tally.count("failures", 1);
-          return;
-        }
-        checker.enter(name).close();
-        mutex.release();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        tally.count("failures", 1);
-      }
-    }
-
-    @Override
-    public void releaseHolderAndDrain() throws Exception {
-      holderRelease.complete(null);
-      holderThread.join(Env.LONG.toMillis());
-      long deadline = System.nanoTime() + Env.LONG.toNanos();
-      for (Thread t : threads) {
-        t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      }
-    }
-
-    @Override
-    public void abandon() {
-      holderRelease.complete(null);
-      threads.forEach(Thread::interrupt);
-    }
+  private Metric metric(Sys system, String name, double value, String unit, String note) {
+    return new Metric(name(), name, system, value, unit, Better.LOWER, note);
   }
 }

@@ -34,7 +34,7 @@ final class Env implements AutoCloseable {
   private final String connectString;
   private final Config config;
   private final Deque<AutoCloseable> open = new ConcurrentLinkedDeque<>();
-  private final ZooKeeper admin;
+  private volatile ZooKeeper admin;
 
   Env(String connectString, Config config) throws IOException, InterruptedException {
     this.connectString = connectString;
@@ -130,12 +130,24 @@ final class Env implements AutoCloseable {
     }
   }
 
-  /** Number of children of {@code path} now (0 if it does not exist). */
+  /**
+   * Number of children of {@code path} now (0 if it does not exist). The polling client gets a new
+   * session if its own expired (long GC pauses of a heavily loaded benchmark JVM can do that).
+   */
   int children(String path) throws KeeperException, InterruptedException {
     try {
       return admin.getChildren(path, false).size();
     } catch (KeeperException.NoNodeException e) {
       return 0;
+    } catch (KeeperException.SessionExpiredException e) {
+      ZooKeeper old = admin;
+      try {
+        admin = rawClient(connectString);
+      } catch (IOException io) {
+        throw new IllegalStateException("cannot reconnect the polling client", io);
+      }
+      old.close();
+      return children(path);
     }
   }
 

@@ -45,6 +45,9 @@ final class Runner {
   private void round(Scenario s, Sys sys, Tally tally, boolean warmUp) throws Exception {
     try {
       s.round(sys, env, tally, warmUp);
+    } catch (Exception e) {
+      // the figures of this round are missing (n/a), not the whole run
+      results.note(s.name() + ", " + sys.label() + ": round failed: " + e);
     } finally {
       env.closeRound();
     }

@@ -1,7 +1,9 @@
 package dev.baton.benchmarks;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,6 +15,19 @@ final class Tally {
 
   private final Map<String, Samples> samples = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+  private final List<String> notes = new CopyOnWriteArrayList<>();
+
+  /**
+   * Something that happened in a round and belongs next to its figures (a limit hit, a failure).
+   */
+  void note(String text) {
+    notes.add(text);
+  }
+
+  /** The notes, joined; empty if none. */
+  String notes() {
+    return String.join("; ", notes);
+  }
 
   /** The latency samples named {@code name}. */
   Samples samples(String name) {
