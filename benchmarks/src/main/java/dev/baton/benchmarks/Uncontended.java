@@ -77,6 +77,14 @@ final class Uncontended implements Scenario {
             t.rate("ops", "ops"),
             "ops/s",
             Better.HIGHER,
-            "serial, one client"));
+            "serial, one client"),
+        new Metric(
+            n,
+            "requests per acquire+release",
+            system,
+            (double) t.counter("requests") / Math.max(1, t.counter("counted")),
+            "count",
+            Better.LOWER,
+            "client to server frames on the wire, pings excluded (the floor's cycle is 3)"));
   }
 }
