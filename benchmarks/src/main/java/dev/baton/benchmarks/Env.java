@@ -1,7 +1,6 @@
 package dev.baton.benchmarks;
 
 import dev.baton.core.Baton;
-import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -179,9 +178,13 @@ final class Env implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     closeRound();
-    admin.close();
+    try {
+      admin.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static ZooKeeper rawClient(String cs) throws IOException, InterruptedException {
@@ -200,14 +203,5 @@ final class Env implements AutoCloseable {
       throw new IOException("ZooKeeper client could not connect to " + cs);
     }
     return z;
-  }
-
-  /** Closes a Closeable without a checked exception (for lambdas). */
-  static void quietly(Closeable c) {
-    try {
-      c.close();
-    } catch (IOException e) {
-      System.err.println("close failed: " + e);
-    }
   }
 }

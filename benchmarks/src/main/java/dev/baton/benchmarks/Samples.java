@@ -15,13 +15,6 @@ final class Samples {
     values[size++] = nanos;
   }
 
-  synchronized void addAll(Samples other) {
-    long[] copy = other.snapshot();
-    for (long v : copy) {
-      add(v);
-    }
-  }
-
   synchronized int size() {
     return size;
   }
@@ -39,11 +32,5 @@ final class Samples {
     Arrays.sort(a);
     int rank = (int) Math.ceil(p / 100.0 * a.length);
     return a[Math.max(0, Math.min(a.length - 1, rank - 1))] / 1e6;
-  }
-
-  /** Mean in milliseconds; NaN when empty. */
-  double meanMillis() {
-    long[] a = snapshot();
-    return a.length == 0 ? Double.NaN : Arrays.stream(a).average().orElse(0) / 1e6;
   }
 }
