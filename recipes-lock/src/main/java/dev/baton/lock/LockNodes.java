@@ -1,6 +1,7 @@
 package dev.baton.lock;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -74,13 +75,28 @@ final class LockNodes {
 
   /** Contender nodes in grant order (lowest sequence first); other children are ignored. */
   static List<String> ordered(List<String> children) {
-    List<String> out = new ArrayList<>();
+    // Each name is parsed once: with a thousand waiters each re-reading the children, parsing
+    // inside the comparator cost ~20 parses per name per sort (measured by the benchmarks).
+    long[] keys = new long[children.size()];
+    String[] names = new String[children.size()];
+    int n = 0;
     for (String c : children) {
-      if (sequence(c).isPresent()) {
-        out.add(c);
+      Optional<Long> seq = sequence(c);
+      if (seq.isPresent()) {
+        keys[n] = seq.get();
+        names[n] = c;
+        n++;
       }
     }
-    out.sort(Comparator.comparing(c -> sequence(c).orElseThrow()));
+    Integer[] idx = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, Comparator.comparingLong(i -> keys[i]));
+    List<String> out = new ArrayList<>(n);
+    for (Integer i : idx) {
+      out.add(names[i]);
+    }
     return out;
   }
 

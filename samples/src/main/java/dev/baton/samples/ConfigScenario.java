@@ -69,9 +69,11 @@ public final class ConfigScenario {
     run.say("Someone pushes broken JSON, then a value the validator refuses ...");
     operator.setData(path, "{\"greeting\": \"oops\"".getBytes(StandardCharsets.UTF_8), -1).get();
     operator.setData(path, json("zero", 0), -1).get();
+    // A subscriber may read the second push before it has read the first (ZooKeeper watches
+    // coalesce), so each reports at least the latest bad value, not necessarily both.
     run.check(
-        "every service reports both rejections",
-        run.waitFor(() -> services.stream().allMatch(s -> s.rejectedCount() >= 2)));
+        "every service reports the bad push",
+        run.waitFor(() -> services.stream().allMatch(s -> s.rejectedCount() >= 1)));
     run.check(
         "and keeps the last good value",
         services.stream()
