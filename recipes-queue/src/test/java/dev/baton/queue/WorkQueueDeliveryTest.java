@@ -51,16 +51,7 @@ class WorkQueueDeliveryTest {
       throws Exception {
     List<WorkQueue<String>> queues = new ArrayList<>();
     try (QueueRun run = new QueueRun()) {
-      for (int i = 0; i < 4; i++) {
-        WorkQueue<String> c = queue(clients.connect());
-        queues.add(c);
-        run.consume(c, "c" + i);
-      }
-      for (int i = 0; i < 4; i++) {
-        WorkQueue<String> p = queue(clients.connect());
-        queues.add(p);
-        run.produce(p, i, 150);
-      }
+      startFourByFour(clients, run, queues);
       run.awaitProducers(WAIT);
       run.awaitDrained(WAIT);
       LedgerReport r = run.ledger.report();
@@ -69,6 +60,20 @@ class WorkQueueDeliveryTest {
       assertThat(r.delivered()).as("nothing crashed: no redelivery").isEqualTo(600);
     } finally {
       queues.forEach(WorkQueue::close);
+    }
+  }
+
+  /** 4 consumers, then 4 producers of 150 items each, every one on its own client. */
+  static void startFourByFour(TestClients clients, QueueRun run, List<WorkQueue<String>> queues) {
+    for (int i = 0; i < 4; i++) {
+      WorkQueue<String> c = queue(clients.connect());
+      queues.add(c);
+      run.consume(c, "c" + i);
+    }
+    for (int i = 0; i < 4; i++) {
+      WorkQueue<String> p = queue(clients.connect());
+      queues.add(p);
+      run.produce(p, i, 150);
     }
   }
 
@@ -161,16 +166,7 @@ class WorkQueueDeliveryTest {
       throws Exception {
     List<WorkQueue<String>> queues = new ArrayList<>();
     try (QueueRun run = new QueueRun()) {
-      for (int i = 0; i < 4; i++) {
-        WorkQueue<String> c = queue(clients.connect());
-        queues.add(c);
-        run.consume(c, "c" + i);
-      }
-      for (int i = 0; i < 4; i++) {
-        WorkQueue<String> p = queue(clients.connect());
-        queues.add(p);
-        run.produce(p, i, 150);
-      }
+      startFourByFour(clients, run, queues);
       await().atMost(WAIT).until(() -> run.ledger.report().acked() >= 100);
       int killed = zk.killLeader();
       await().atMost(WAIT).until(() -> run.ledger.report().acked() >= 300);
