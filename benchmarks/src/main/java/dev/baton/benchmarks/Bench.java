@@ -57,8 +57,8 @@ public final class Bench {
     // smallest herd size only (its cost grows with the square of the waiters).
     s.add(new Drain(Drain.Kind.HERD_SHARED, c.herdWaiters()[0]));
     s.add(new Drain(Drain.Kind.SCALE, c.scaleWaiters()));
-    // TODO(issue 6, items 7-9): queue vs DistributedQueue/SimpleDistributedQueue, cache
-    // propagation vs CuratorCache, double barrier vs DistributedDoubleBarrier.
+    s.add(new QueueBench(1, 1));
+    s.add(new QueueBench(4, 4));
     return s.stream().filter(x -> x.name().startsWith(c.only())).toList();
   }
 
