@@ -59,6 +59,7 @@ public final class Bench {
     s.add(new Drain(Drain.Kind.SCALE, c.scaleWaiters()));
     s.add(new QueueBench(1, 1));
     s.add(new QueueBench(4, 4));
+    s.add(new CacheBench());
     return s.stream().filter(x -> x.name().startsWith(c.only())).toList();
   }
 
