@@ -60,6 +60,7 @@ public final class Bench {
     s.add(new QueueBench(1, 1));
     s.add(new QueueBench(4, 4));
     s.add(new CacheBench());
+    s.add(new BarrierBench());
     return s.stream().filter(x -> x.name().startsWith(c.only())).toList();
   }
 
