@@ -320,11 +320,15 @@ final class QueueBench implements Scenario {
       return q;
     }
 
-    /** Curator deletes an item after its consumer returned: counted in the time taken. */
+    /**
+     * Curator deletes an item, then its lock node, after its consumer returned: counted in the time
+     * taken (closing the consumers earlier would interrupt those deletes).
+     */
     @Override
     public void settled() throws Exception {
       long deadline = System.nanoTime() + IDLE_NANOS;
-      while (env.children(path) > 0 && System.nanoTime() < deadline) {
+      while ((env.children(path) > 0 || env.children(path + "-locks") > 0)
+          && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
     }
