@@ -72,7 +72,7 @@ final class CacheBench implements Scenario {
       sessions.add(subscribe(system, env, path, s, sink));
     }
     if (!warmUp) {
-      tally.count("watches", watches(env, sessions));
+      tally.count("watches", watches(env, sessions, path));
       tally.count("subscriber rounds", SUBSCRIBERS);
     }
     for (int i = 0; i < writes; i++) {
@@ -137,8 +137,13 @@ final class CacheBench implements Scenario {
     return c.getZookeeperClient().getZooKeeper().getSessionId();
   }
 
-  /** Entries of {@code sessions} in the {@code wchc} output of every server. */
-  static long watches(Env env, List<Long> sessions) throws IOException {
+  /**
+   * Entries of {@code sessions} for {@code path} or below in the {@code wchc} output of every
+   * server ({@code wchc} lists the data-watch table, where persistent watches are kept too).
+   * Watches elsewhere, such as both clients' watch on {@code /zookeeper/config} (Curator's ensemble
+   * tracker, which Baton's connection layer also runs), are not the cache's and not counted.
+   */
+  static long watches(Env env, List<Long> sessions, String path) throws IOException {
     Set<String> ids = new HashSet<>();
     sessions.forEach(id -> ids.add("0x" + Long.toHexString(id)));
     long count = 0;
@@ -150,7 +155,7 @@ final class CacheBench implements Scenario {
         }
         if (!Character.isWhitespace(line.charAt(0))) {
           ours = ids.contains(line.trim());
-        } else if (ours) {
+        } else if (ours && (line.trim().equals(path) || line.trim().startsWith(path + "/"))) {
           count++;
         }
       }
@@ -200,7 +205,7 @@ final class CacheBench implements Scenario {
             perSub,
             "count",
             Better.LOWER,
-            "wchc entries under the subscribers' session ids, summed over all servers"),
+            "wchc entries of the subscribers' sessions for the cache's path or below, all servers"),
         new Metric(n, "values never seen", system, t.counter("missed"), "count", Better.ZERO, ""));
   }
 }
