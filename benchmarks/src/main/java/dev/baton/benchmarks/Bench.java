@@ -43,7 +43,7 @@ public final class Bench {
     System.exit(0);
   }
 
-  /** The scenarios, in the order they run; items 7-9 of issue 6 join this list. */
+  /** The scenarios, in the order they run (issue 6, items 1-9). */
   static List<Scenario> scenarios(Config c) {
     List<Scenario> s = new ArrayList<>();
     s.add(new RawFloor());

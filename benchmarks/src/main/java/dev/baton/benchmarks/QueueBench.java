@@ -89,7 +89,7 @@ final class QueueBench implements Scenario {
       t0 = System.nanoTime();
       try (AutoCloseable c = kind.consumers(consumers, ledger::taken)) {
         ledger.await();
-        kind.settled();
+        settle(kind, tally);
         tally.elapsed(prefix + "take", System.nanoTime() - t0);
       }
       ledger.addTo(tally, prefix);
@@ -100,12 +100,21 @@ final class QueueBench implements Scenario {
         Future<?> put = pool.submit(() -> produce(pool, ps, n, "b"));
         e2e.await();
         put.get();
-        kind.settled();
+        settle(kind, tally);
         tally.elapsed(prefix + "e2e", System.nanoTime() - t0);
       }
       e2e.addTo(tally, prefix);
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  private static void settle(Kind kind, Tally tally) throws Exception {
+    if (!kind.settled()) {
+      tally.note(
+          "items or lock nodes still on the servers "
+              + IDLE_NANOS / 1_000_000_000
+              + " s after the last take");
     }
   }
 
@@ -172,8 +181,12 @@ final class QueueBench implements Scenario {
 
     AutoCloseable consumers(int count, Consumer<String> sink) throws Exception;
 
-    /** Waits until the items handed to the sink are gone from the servers. */
-    default void settled() throws Exception {}
+    /**
+     * Waits until the items handed to the sink are gone from the servers; false if they never were.
+     */
+    default boolean settled() throws Exception {
+      return true;
+    }
   }
 
   /** Consumer threads that call {@code take} until closed; {@code take} returns null when idle. */
@@ -325,12 +338,15 @@ final class QueueBench implements Scenario {
      * taken (closing the consumers earlier would interrupt those deletes).
      */
     @Override
-    public void settled() throws Exception {
+    public boolean settled() throws Exception {
       long deadline = System.nanoTime() + IDLE_NANOS;
-      while ((env.children(path) > 0 || env.children(path + "-locks") > 0)
-          && System.nanoTime() < deadline) {
+      while (env.children(path) > 0 || env.children(path + "-locks") > 0) {
+        if (System.nanoTime() > deadline) {
+          return false;
+        }
         Thread.sleep(1);
       }
+      return true;
     }
 
     @Override
@@ -382,7 +398,11 @@ final class QueueBench implements Scenario {
     String who = producers + " producers x " + consumers + " consumers, own sessions; " + how;
     out.add(
         metric(
-            n, "put items/s" + suffix, system, t.rate(prefix + "put.items", prefix + "put"), who));
+            n,
+            "put items/s" + suffix,
+            system,
+            t.rate(prefix + "put.items", prefix + "put"),
+            t.notes().isEmpty() ? who : who + " (" + t.notes() + ")"));
     out.add(
         metric(
             n, "take items/s" + suffix, system, t.rate(prefix + "put.items", prefix + "take"), ""));
