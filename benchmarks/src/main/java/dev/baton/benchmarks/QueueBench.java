@@ -1,29 +1,14 @@
 package dev.baton.benchmarks;
 
-import dev.baton.core.Codec;
-import dev.baton.queue.Delivery;
-import dev.baton.queue.WorkQueue;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.queue.DistributedQueue;
-import org.apache.curator.framework.recipes.queue.QueueBuilder;
-import org.apache.curator.framework.recipes.queue.QueueConsumer;
-import org.apache.curator.framework.recipes.queue.QueueSerializer;
-import org.apache.curator.framework.recipes.queue.SimpleDistributedQueue;
-import org.apache.curator.framework.state.ConnectionState;
 
 /**
  * Item 7: work queue throughput at {@code producers} x {@code consumers}, each producer and
@@ -38,7 +23,7 @@ import org.apache.curator.framework.state.ConnectionState;
 final class QueueBench implements Scenario {
 
   /** A phase gives up when no new item arrived for this long; the rest counts as lost. */
-  private static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(15);
+  static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(15);
 
   private static final String DQ = "DistributedQueue";
   private static final String SDQ = "SimpleDistributedQueue";
@@ -66,15 +51,15 @@ final class QueueBench implements Scenario {
     String base = "/bench/queue/" + system.label() + "-" + System.nanoTime();
     int n = items(env, warmUp);
     if (system == Sys.BATON) {
-      measure(new BatonKind(env, base + "/w"), n, tally, "baton.");
+      measure(new QueueKinds.BatonKind(env, base + "/w"), n, tally, "baton.");
     } else {
-      measure(new DqKind(env, base + "/dq"), n, tally, "dq.");
-      measure(new SdqKind(env, base + "/sdq"), n, tally, "sdq.");
+      measure(new QueueKinds.DqKind(env, base + "/dq"), n, tally, "dq.");
+      measure(new QueueKinds.SdqKind(env, base + "/sdq"), n, tally, "sdq.");
     }
   }
 
-  private void measure(Kind kind, int n, Tally tally, String prefix) throws Exception {
-    List<Putter> ps = new ArrayList<>();
+  private void measure(QueueKinds.Kind kind, int n, Tally tally, String prefix) throws Exception {
+    List<QueueKinds.Putter> ps = new ArrayList<>();
     for (int p = 0; p < producers; p++) {
       ps.add(kind.producer());
     }
@@ -109,7 +94,7 @@ final class QueueBench implements Scenario {
     }
   }
 
-  private static void settle(Kind kind, Tally tally) throws Exception {
+  private static void settle(QueueKinds.Kind kind, Tally tally) throws Exception {
     if (!kind.settled()) {
       tally.note(
           "items or lock nodes still on the servers "
@@ -118,11 +103,11 @@ final class QueueBench implements Scenario {
     }
   }
 
-  private static Void produce(ExecutorService pool, List<Putter> ps, int n, String tag)
+  private static Void produce(ExecutorService pool, List<QueueKinds.Putter> ps, int n, String tag)
       throws Exception {
     List<Future<?>> fs = new ArrayList<>();
     for (int p = 0; p < ps.size(); p++) {
-      Putter q = ps.get(p);
+      QueueKinds.Putter q = ps.get(p);
       int from = p;
       fs.add(
           pool.submit(
@@ -167,215 +152,6 @@ final class QueueBench implements Scenario {
     void addTo(Tally tally, String prefix) {
       tally.count(prefix + "lost", expected - seen.size());
       tally.count(prefix + "duplicates", duplicates.get());
-    }
-  }
-
-  @FunctionalInterface
-  private interface Putter {
-    void put(String item) throws Exception;
-  }
-
-  /** One queue implementation: producers, and consumers that run until closed. */
-  private interface Kind {
-    Putter producer() throws Exception;
-
-    AutoCloseable consumers(int count, Consumer<String> sink) throws Exception;
-
-    /**
-     * Waits until the items handed to the sink are gone from the servers; false if they never were.
-     */
-    default boolean settled() throws Exception {
-      return true;
-    }
-  }
-
-  /** Consumer threads that call {@code take} until closed; {@code take} returns null when idle. */
-  private static AutoCloseable pollers(
-      int count, PollSource source, Consumer<String> sink, String what) throws Exception {
-    List<Poller> takers = new ArrayList<>();
-    for (int c = 0; c < count; c++) {
-      takers.add(source.open());
-    }
-    AtomicBoolean stop = new AtomicBoolean();
-    ExecutorService threads = Executors.newFixedThreadPool(count);
-    for (Poller t : takers) {
-      threads.submit(
-          () -> {
-            while (!stop.get()) {
-              try {
-                String item = t.take();
-                if (item != null) {
-                  sink.accept(item);
-                }
-              } catch (InterruptedException e) {
-                return null;
-              } catch (Exception e) {
-                if (!stop.get()) {
-                  System.err.println(what + " consumer failed: " + e);
-                }
-              }
-            }
-            return null;
-          });
-    }
-    return () -> {
-      stop.set(true);
-      threads.shutdown();
-      if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {
-        threads.shutdownNow();
-      }
-      takers.forEach(Poller::close);
-    };
-  }
-
-  @FunctionalInterface
-  private interface PollSource {
-    Poller open() throws Exception;
-  }
-
-  private interface Poller {
-    /** The next item, or null if none came within a short wait. */
-    String take() throws Exception;
-
-    /** Stops watching the queue. */
-    default void close() {}
-  }
-
-  private record BatonKind(Env env, String path) implements Kind {
-    private WorkQueue<String> queue() throws InterruptedException {
-      WorkQueue<String> q = WorkQueue.create(env.baton(), path, Codec.utf8());
-      env.closeAtEndOfRound(q);
-      return q;
-    }
-
-    @Override
-    public Putter producer() throws Exception {
-      WorkQueue<String> q = queue();
-      return q::put;
-    }
-
-    @Override
-    public AutoCloseable consumers(int count, Consumer<String> sink) throws Exception {
-      return pollers(
-          count,
-          () -> {
-            WorkQueue<String> q = queue();
-            return new Poller() {
-              @Override
-              public String take() throws Exception {
-                Optional<Delivery<String>> d = q.poll(Duration.ofMillis(200));
-                if (d.isEmpty()) {
-                  return null;
-                }
-                d.get().ack();
-                return d.get().item();
-              }
-
-              @Override
-              public void close() {
-                q.close(); // its item-list watches would otherwise load the next phase
-              }
-            };
-          },
-          sink,
-          "baton");
-    }
-  }
-
-  private record SdqKind(Env env, String path) implements Kind {
-    @Override
-    public Putter producer() throws Exception {
-      SimpleDistributedQueue q = new SimpleDistributedQueue(env.curator(), path);
-      return item -> q.offer(item.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public AutoCloseable consumers(int count, Consumer<String> sink) throws Exception {
-      return pollers(
-          count,
-          () -> {
-            SimpleDistributedQueue q = new SimpleDistributedQueue(env.curator(), path);
-            return () -> {
-              byte[] b = q.poll(200, TimeUnit.MILLISECONDS);
-              return b == null ? null : new String(b, StandardCharsets.UTF_8);
-            };
-          },
-          sink,
-          SDQ);
-    }
-  }
-
-  private record DqKind(Env env, String path) implements Kind {
-    private static final QueueSerializer<String> UTF8 =
-        new QueueSerializer<>() {
-          @Override
-          public byte[] serialize(String item) {
-            return item.getBytes(StandardCharsets.UTF_8);
-          }
-
-          @Override
-          public String deserialize(byte[] bytes) {
-            return new String(bytes, StandardCharsets.UTF_8);
-          }
-        };
-
-    private DistributedQueue<String> queue(QueueConsumer<String> consumer) throws Exception {
-      CuratorFramework c = env.curator();
-      // lockPath: an item is locked while consumed and deleted only after the consumer returns;
-      // putInBackground(false): put returns once the node is created, like Baton's put.
-      DistributedQueue<String> q =
-          QueueBuilder.builder(c, consumer, UTF8, path)
-              .lockPath(path + "-locks")
-              .putInBackground(false)
-              .buildQueue();
-      q.start();
-      env.closeAtEndOfRound(q);
-      return q;
-    }
-
-    /**
-     * Curator deletes an item, then its lock node, after its consumer returned: counted in the time
-     * taken (closing the consumers earlier would interrupt those deletes).
-     */
-    @Override
-    public boolean settled() throws Exception {
-      long deadline = System.nanoTime() + IDLE_NANOS;
-      while (env.children(path) > 0 || env.children(path + "-locks") > 0) {
-        if (System.nanoTime() > deadline) {
-          return false;
-        }
-        Thread.sleep(1);
-      }
-      return true;
-    }
-
-    @Override
-    public Putter producer() throws Exception {
-      DistributedQueue<String> q = queue(null);
-      return q::put;
-    }
-
-    @Override
-    public AutoCloseable consumers(int count, Consumer<String> sink) throws Exception {
-      List<DistributedQueue<String>> qs = new ArrayList<>();
-      QueueConsumer<String> consumer =
-          new QueueConsumer<>() {
-            @Override
-            public void consumeMessage(String item) {
-              sink.accept(item);
-            }
-
-            @Override
-            public void stateChanged(CuratorFramework client, ConnectionState newState) {}
-          };
-      for (int i = 0; i < count; i++) {
-        qs.add(queue(consumer));
-      }
-      return () -> {
-        for (DistributedQueue<String> q : qs) {
-          q.close();
-        }
-      };
     }
   }
 
