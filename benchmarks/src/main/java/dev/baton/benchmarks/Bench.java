@@ -43,7 +43,7 @@ public final class Bench {
     System.exit(0);
   }
 
-  /** The scenarios, in the order they run; items 7-9 of issue 6 join this list. */
+  /** The scenarios, in the order they run (issue 6, items 1-9). */
   static List<Scenario> scenarios(Config c) {
     List<Scenario> s = new ArrayList<>();
     s.add(new RawFloor());
@@ -57,8 +57,10 @@ public final class Bench {
     // smallest herd size only (its cost grows with the square of the waiters).
     s.add(new Drain(Drain.Kind.HERD_SHARED, c.herdWaiters()[0]));
     s.add(new Drain(Drain.Kind.SCALE, c.scaleWaiters()));
-    // TODO(issue 6, items 7-9): queue vs DistributedQueue/SimpleDistributedQueue, cache
-    // propagation vs CuratorCache, double barrier vs DistributedDoubleBarrier.
+    s.add(new QueueBench(1, 1));
+    s.add(new QueueBench(4, 4));
+    s.add(new CacheBench());
+    s.add(new BarrierBench());
     return s.stream().filter(x -> x.name().startsWith(c.only())).toList();
   }
 

@@ -43,7 +43,35 @@ class BenchQuickTest {
     assertThat(metrics)
         .filteredOn(Metric::isCorrectnessCounter)
         .extracting(Metric::scenario)
-        .contains("3 contended lock (8)");
+        .contains(
+            "3 contended lock (8)",
+            "7 queue 1x1",
+            "7 queue 4x4",
+            "8 cache propagation",
+            "9 double barrier (5)");
+    assertThat(metrics)
+        .filteredOn(m -> m.scenario().startsWith("7 queue"))
+        .extracting(Metric::name)
+        .contains(
+            "put items/s",
+            "take items/s",
+            "end-to-end items/s",
+            "lost items",
+            "duplicate items",
+            "take items/s vs SimpleDistributedQueue",
+            "lost items vs SimpleDistributedQueue");
+    assertThat(metrics)
+        .filteredOn(m -> m.scenario().equals("8 cache propagation"))
+        .extracting(Metric::name)
+        .contains("propagation p99", "server watches per subscriber", "values never seen");
+    assertThat(metrics)
+        .filteredOn(
+            m -> m.scenario().startsWith("8 cache") && m.name().startsWith("server watches"))
+        .allSatisfy(m -> assertThat(m.value()).as("watches of %s", m.system()).isPositive());
+    assertThat(metrics)
+        .filteredOn(m -> m.scenario().startsWith("9 double barrier"))
+        .extracting(Metric::name)
+        .contains("round p50", "round p99", "early passes", "failed enters/leaves");
     for (Metric m : metrics) {
       assertThat(printed).contains(m.line());
     }
