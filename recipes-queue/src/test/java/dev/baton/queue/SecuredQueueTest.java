@@ -118,6 +118,38 @@ class SecuredQueueTest {
     }
   }
 
+  @Test
+  void managedConsumerWithoutCredentials_reportsTheRefusalOnce_andStops() throws Exception {
+    String ns = freshNamespace();
+    List<Throwable> reported = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicInteger handled =
+        new java.util.concurrent.atomic.AtomicInteger();
+    try (Baton producer = client(zk.connectString(), ns).digestAuth("alice", "s3cret").build();
+        Baton anonymous =
+            client(zk.connectString(), ns).errorHandler((what, e) -> reported.add(e)).build();
+        WorkQueue<String> out = WorkQueue.create(producer, "/orders", Codec.utf8());
+        WorkQueue<String> theirs = WorkQueue.create(anonymous, "/orders", Codec.utf8())) {
+      out.put("o-1");
+      try (QueueConsumer c =
+          theirs.consume(
+              item -> handled.incrementAndGet(), ConsumerOptions.defaults().withConcurrency(2))) {
+        org.awaitility.Awaitility.await().atMost(WAIT).until(() -> c.refusal().isPresent());
+        assertThat(c.refusal().get().code()).isEqualTo(KeeperException.Code.NOAUTH);
+        // Not a retry loop: the refusal stays reported once while the consumer stays open.
+        org.awaitility.Awaitility.await()
+            .during(Duration.ofSeconds(1))
+            .atMost(WAIT)
+            .until(() -> reported.size() == 1);
+        assertThat(reported.get(0)).isInstanceOf(NotAuthorizedException.class);
+      }
+      assertThat(handled).hasValue(0);
+      Delivery<String> untouched = out.take(WAIT);
+      assertThat(untouched.item()).isEqualTo("o-1");
+      assertThat(untouched.isRedelivery()).isFalse();
+      untouched.ack();
+    }
+  }
+
   /**
    * An ACL provider whose answer depends on the path (which queue folder the node sits in) sees
    * every node get the ACL meant for its own path: items, claims, ack bits and dead letters.
