@@ -64,14 +64,19 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
   private final List<Integer> ports;
   private final List<Integer> securePorts;
   private final EnsembleTls tls;
-  private final InProcessTlsGuard tlsGuard;
+  private final InProcessSecurityGuard securityGuard;
+  private final boolean requireDigestAuth;
   private volatile Duration startTime = Duration.ZERO;
   private volatile boolean closed;
 
   private ZooKeeperEnsemble(Builder b) throws IOException {
     this.backend = b.backend == null ? Backend.fromEnvironment() : b.backend;
     this.tickTime = b.tickTime;
-    this.tlsGuard = b.tls && backend == Backend.IN_PROCESS ? InProcessTlsGuard.acquire() : null;
+    this.requireDigestAuth = b.requireDigestAuth;
+    this.securityGuard =
+        (b.tls || b.requireDigestAuth) && backend == Backend.IN_PROCESS
+            ? InProcessSecurityGuard.acquire()
+            : null;
     this.ports = Ports.reserve(3 * b.size);
     List<ServerSpec> s = new ArrayList<>();
     for (int i = 0; i < b.size; i++) {
@@ -86,8 +91,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
       deleteRecursively(dataRoot);
       Ports.release(ports);
       Ports.release(securePorts);
-      if (tlsGuard != null) {
-        tlsGuard.release();
+      if (securityGuard != null) {
+        securityGuard.release();
       }
       throw e;
     }
@@ -400,8 +405,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         deleteRecursively(dataRoot);
         Ports.release(ports);
         Ports.release(securePorts);
-        if (tlsGuard != null) {
-          tlsGuard.release();
+        if (securityGuard != null) {
+          securityGuard.release();
         }
       }
     } finally {
@@ -479,6 +484,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     if (tls != null) {
       c.append(tls.serverConfig(securePorts.get(s.id() - 1)));
     }
+    if (requireDigestAuth) {
+      c.append("enforce.auth.enabled=true\nenforce.auth.schemes=digest\n");
+    }
     for (ServerSpec other : specs) {
       c.append(other.serverLine()).append('\n');
     }
@@ -539,6 +547,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private Duration startTimeout = Duration.ofSeconds(90);
     private List<String> serverJvmOptions = List.of("-Xmx256m", "-XX:+UseSerialGC");
     private boolean tls;
+    private boolean requireDigestAuth;
 
     private Builder() {}
 
@@ -592,6 +601,17 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
      */
     public Builder tls() {
       this.tls = true;
+      return this;
+    }
+
+    /**
+     * Makes the servers refuse every request of a client that has not authenticated with digest
+     * auth ({@code enforce.auth.enabled=true}, {@code enforce.auth.schemes=digest}, ZooKeeper
+     * 3.7+): an anonymous client's first request fails and its connection is closed. Four-letter
+     * words still answer. One in-process secured ensemble per JVM at a time (see {@link #tls()}).
+     */
+    public Builder requireDigestAuth() {
+      this.requireDigestAuth = true;
       return this;
     }
 

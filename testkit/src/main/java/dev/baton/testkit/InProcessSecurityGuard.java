@@ -6,15 +6,15 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * In-process servers take their TLS settings from JVM-wide system properties ({@code zoo.cfg} keys
- * that ZooKeeper does not know, such as {@code ssl.keyStore.location} and {@code
- * serverCnxnFactory}, become {@code zookeeper.*} system properties when the config is parsed). So
- * one JVM can run only one in-process TLS ensemble at a time; this guard enforces that and puts the
- * properties back as they were when the ensemble closes.
+ * In-process servers take their TLS and auth-enforcement settings from JVM-wide system properties
+ * ({@code zoo.cfg} keys that ZooKeeper does not know, such as {@code ssl.keyStore.location}, {@code
+ * serverCnxnFactory} and {@code enforce.auth.enabled}, become {@code zookeeper.*} system properties
+ * when the config is parsed). So one JVM can run only one secured in-process ensemble at a time;
+ * this guard enforces that and puts the properties back as they were when the ensemble closes.
  *
  * <p>Thread-safe: a static flag moved by CAS; an instance is confined to its ensemble.
  */
-final class InProcessTlsGuard {
+final class InProcessSecurityGuard {
 
   private static final AtomicBoolean TAKEN = new AtomicBoolean();
 
@@ -27,30 +27,32 @@ final class InProcessTlsGuard {
           "zookeeper.ssl.trustStore.location",
           "zookeeper.ssl.trustStore.password",
           "zookeeper.ssl.trustStore.type",
-          "zookeeper.ssl.clientAuth");
+          "zookeeper.ssl.clientAuth",
+          "zookeeper.enforce.auth.enabled",
+          "zookeeper.enforce.auth.schemes");
 
   private final Map<String, String> saved = new HashMap<>();
   private boolean released;
 
-  private InProcessTlsGuard() {
+  private InProcessSecurityGuard() {
     for (String p : PROPERTIES) {
       saved.put(p, System.getProperty(p));
     }
   }
 
   /**
-   * Takes the JVM's single in-process TLS slot.
+   * Takes the JVM's single secured in-process slot.
    *
-   * @throws IllegalStateException if another in-process TLS ensemble is open in this JVM
+   * @throws IllegalStateException if another secured in-process ensemble is open in this JVM
    */
-  static InProcessTlsGuard acquire() {
+  static InProcessSecurityGuard acquire() {
     if (!TAKEN.compareAndSet(false, true)) {
       throw new IllegalStateException(
-          "another in-process TLS ensemble is open in this JVM: in-process servers read TLS"
-              + " settings from JVM-wide system properties, so only one can run at a time; close"
-              + " it first or use Backend.PROCESS");
+          "another secured (TLS or auth-enforcing) in-process ensemble is open in this JVM:"
+              + " in-process servers read these settings from JVM-wide system properties, so only"
+              + " one can run at a time; close it first or use Backend.PROCESS");
     }
-    return new InProcessTlsGuard();
+    return new InProcessSecurityGuard();
   }
 
   /** Restores the system properties and frees the slot; idempotent. */
