@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * TLS material an ensemble generated for one test run, and the client settings that go with it.
@@ -50,7 +51,7 @@ public final class EnsembleTls {
   private final Path dir;
   private final String password;
   private final String secureConnectString;
-  private final Object untrustedLock = new Object();
+  private final ReentrantLock untrustedLock = new ReentrantLock();
   private Path untrustedKeyStore;
 
   private EnsembleTls(Path dir, String password, String secureConnectString) {
@@ -102,7 +103,8 @@ public final class EnsembleTls {
    * servers do not trust: they refuse the handshake. The key pair is made on first call.
    */
   public TlsSettings untrustedClientSettings() {
-    synchronized (untrustedLock) {
+    untrustedLock.lock();
+    try {
       if (untrustedKeyStore == null) {
         Path ks = dir.resolve("untrusted-client.p12");
         try {
@@ -114,6 +116,8 @@ public final class EnsembleTls {
       }
       return TlsSettings.trusting(clientTrustStore(), password)
           .withKeyStore(untrustedKeyStore, password);
+    } finally {
+      untrustedLock.unlock();
     }
   }
 

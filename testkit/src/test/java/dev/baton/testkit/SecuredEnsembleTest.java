@@ -100,6 +100,24 @@ class SecuredEnsembleTest {
   }
 
   @Test
+  void aSecondSecuredInProcessEnsemble_isRefusedWhileOneIsOpen() {
+    assumeThat(zk.backend()).isEqualTo(Backend.IN_PROCESS);
+    assertThatThrownBy(
+            () ->
+                ZooKeeperEnsemble.builder()
+                    .size(1)
+                    .backend(Backend.IN_PROCESS)
+                    .requireDigestAuth()
+                    .start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("only one can run at a time");
+    assertThatThrownBy(
+            () -> ZooKeeperEnsemble.builder().size(1).backend(Backend.CONTAINERS).tls().start())
+        .isInstanceOf(UnsupportedOperationException.class)
+        .hasMessageContaining("containers backend");
+  }
+
+  @Test
   void creatorOnlyNode_isUnreadableWithoutTheCredentials_andReadableWithThem() throws Exception {
     try (Baton owner = client(zk.connectString()).digestAuth("alice", "s3cret").build();
         Baton anonymous = sameNamespace(owner, zk.connectString()).build();
