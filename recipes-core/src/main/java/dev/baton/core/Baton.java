@@ -1,5 +1,7 @@
 package dev.baton.core;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -349,6 +351,30 @@ public final class Baton implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Creator-only nodes with digest authentication, in one line: sends {@code digest
+     * user:password} on every connection and sets {@link AclProvider#creatorAll()}. Every node
+     * Baton creates is then usable only by clients authenticated as the same {@code user} with the
+     * same password (the digest identity, not the session, is the "creator"), so clients sharing a
+     * lock or queue share these credentials.
+     *
+     * @throws IllegalArgumentException if {@code user} is empty or contains {@code ':'}, or {@code
+     *     password} is empty
+     */
+    public Builder digestAuth(String user, String password) {
+      Objects.requireNonNull(user, "user");
+      Objects.requireNonNull(password, "password");
+      if (user.isEmpty() || user.indexOf(':') >= 0) {
+        throw new IllegalArgumentException(
+            "digest user must be non-empty and contain no ':', was '" + user + "'");
+      }
+      if (password.isEmpty()) {
+        throw new IllegalArgumentException("digest password of user '" + user + "' is empty");
+      }
+      authorization("digest", (user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      return aclProvider(AclProvider.creatorAll());
+    }
+
     /** Connects over TLS. */
     public Builder tls(TlsSettings settings) {
       this.tls = Objects.requireNonNull(settings, "tls");
@@ -448,12 +474,11 @@ public final class Baton implements AutoCloseable {
           "org.apache.zookeeper.ClientCnxnSocketNetty");
       c.setProperty("zookeeper.ssl.trustStore.location", tls.trustStore().toString());
       c.setProperty("zookeeper.ssl.trustStore.password", tls.trustStorePassword());
-      tls.keyStore()
-          .ifPresent(
-              ks -> {
-                c.setProperty("zookeeper.ssl.keyStore.location", ks.toString());
-                c.setProperty("zookeeper.ssl.keyStore.password", tls.keyStorePassword());
-              });
+      // Set even without a key store: an empty location means "no client certificate", whatever
+      // zookeeper.ssl.* system properties the JVM has (an in-process server sets some).
+      c.setProperty(
+          "zookeeper.ssl.keyStore.location", tls.keyStore().map(Path::toString).orElse(""));
+      c.setProperty("zookeeper.ssl.keyStore.password", tls.keyStorePassword());
       c.setProperty(
           "zookeeper.ssl.hostnameVerification", Boolean.toString(tls.hostnameVerification()));
       return c;

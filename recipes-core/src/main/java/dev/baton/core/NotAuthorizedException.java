@@ -3,9 +3,10 @@ package dev.baton.core;
 import org.apache.zookeeper.KeeperException;
 
 /**
- * The server refused the operation for want of rights: an ACL did not grant it ({@code NOAUTH}) or
- * the client's credentials were rejected ({@code AUTHFAILED}). Never retried, since retrying cannot
- * change the answer.
+ * The server refused the operation for want of rights: an ACL did not grant it ({@code NOAUTH}),
+ * the client's credentials were rejected ({@code AUTHFAILED}), or the server enforces
+ * authentication and the client has none ({@code SESSIONCLOSEDREQUIRESASLAUTH}). Never retried,
+ * since retrying cannot change the answer.
  */
 public final class NotAuthorizedException extends BatonException {
 
@@ -17,7 +18,9 @@ public final class NotAuthorizedException extends BatonException {
     this.code = cause.code();
   }
 
-  /** ZooKeeper's code: {@code NOAUTH} or {@code AUTHFAILED}. */
+  /**
+   * ZooKeeper's code: {@code NOAUTH}, {@code AUTHFAILED} or {@code SESSIONCLOSEDREQUIRESASLAUTH}.
+   */
   public KeeperException.Code code() {
     return code;
   }

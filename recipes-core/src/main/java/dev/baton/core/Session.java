@@ -153,7 +153,8 @@ public final class Session {
    * Makes sure {@code path} and all its parents (inside the namespace, and the namespace itself)
    * exist, creating the missing ones as {@code mode} nodes ({@link CreateMode#PERSISTENT} or {@link
    * CreateMode#CONTAINER}). Idempotent and safe against concurrent creators; retried across
-   * connection loss.
+   * connection loss. Every node it creates, parents included, gets the ACL the client's {@link
+   * AclProvider} gives for {@code path} itself; nodes that already exist keep theirs.
    */
   public CompletableFuture<Void> ensurePath(ZkPath path, CreateMode mode) {
     if (mode.isEphemeral() || mode.isSequential()) {

@@ -27,8 +27,9 @@ import org.apache.zookeeper.data.Stat;
  *
  * {@code SESSIONEXPIRED} (also what a closed handle answers) becomes {@link SessionLostException};
  * {@code CONNECTIONLOSS}, {@code OPERATIONTIMEOUT} and {@code SESSIONMOVED} become {@link
- * ConnectionLossException} (outcome unknown); {@code NOAUTH}/{@code AUTHFAILED} become {@link
- * NotAuthorizedException} and are never retried; the rest become {@link
+ * ConnectionLossException} (outcome unknown); {@code NOAUTH}, {@code AUTHFAILED} and {@code
+ * SESSIONCLOSEDREQUIRESASLAUTH} (a server that enforces auth refused an unauthenticated client)
+ * become {@link NotAuthorizedException} and are never retried; the rest become {@link
  * ZooKeeperOperationException}. A call on a session known to be over is not attempted at all.
  *
  * <p>Thread-safe: stateless apart from the session it serves.
@@ -300,7 +301,7 @@ final class SessionCalls {
                   + ke.code()
                   + ", outcome unknown",
               ke);
-      case NOAUTH, AUTHFAILED -> new NotAuthorizedException(what, ke);
+      case NOAUTH, AUTHFAILED, SESSIONCLOSEDREQUIRESASLAUTH -> new NotAuthorizedException(what, ke);
       default -> new ZooKeeperOperationException(what, path, ke);
     };
   }

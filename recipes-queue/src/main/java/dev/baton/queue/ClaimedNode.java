@@ -1,5 +1,6 @@
 package dev.baton.queue;
 
+import dev.baton.core.AclProvider;
 import dev.baton.core.ConnectionLossException;
 import dev.baton.core.HoldLostException;
 import dev.baton.core.LossReason;
@@ -17,7 +18,6 @@ import java.util.function.Supplier;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.Op;
-import org.apache.zookeeper.data.ACL;
 
 /**
  * An item node this consumer has claimed, and the settling of its items (ack, dead-letter,
@@ -54,7 +54,7 @@ final class ClaimedNode {
   private final QueuePaths paths;
   private final String name;
   private final int count;
-  private final List<ACL> deadAcl;
+  private final AclProvider acls;
   private final Runnable onDone;
   private final ReentrantLock lock = new ReentrantLock();
 
@@ -75,7 +75,7 @@ final class ClaimedNode {
       int count,
       BitSet acked,
       int ackVersion,
-      List<ACL> deadAcl,
+      AclProvider acls,
       Runnable onDone) {
     this.session = session;
     this.paths = paths;
@@ -83,7 +83,7 @@ final class ClaimedNode {
     this.count = count;
     this.acked = (BitSet) acked.clone();
     this.ackVersion = ackVersion;
-    this.deadAcl = deadAcl;
+    this.acls = acls;
     this.onDone = onDone;
     this.settled = new boolean[count];
     for (int i = acked.nextSetBit(0); i >= 0 && i < count; i = acked.nextSetBit(i + 1)) {
@@ -184,7 +184,7 @@ final class ClaimedNode {
     ops.add(
         ackVersion >= 0
             ? Op.setData(ackPath, bits, ackVersion)
-            : Op.create(ackPath, bits, deadAcl, CreateMode.PERSISTENT));
+            : Op.create(ackPath, bits, acls.aclFor(paths.ack(name)), CreateMode.PERSISTENT));
     return write(
             ops,
             () ->
@@ -210,7 +210,7 @@ final class ClaimedNode {
           Op.create(
               session.serverPath(paths.dead().child("d-")),
               dead,
-              deadAcl,
+              acls.aclFor(paths.dead().child("d-")),
               CreateMode.PERSISTENT_SEQUENTIAL));
     }
   }

@@ -2,6 +2,7 @@ package dev.baton.queue;
 
 import dev.baton.core.ErrorHandler;
 import dev.baton.core.HoldLostException;
+import dev.baton.core.NotAuthorizedException;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A managed consumer of a {@link WorkQueue}, started by {@link WorkQueue#consume}: worker threads
@@ -31,6 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * reported to the client's error handler) and the item is delivered again elsewhere: handlers must
  * be idempotent.
  *
+ * <h2>Refusal</h2>
+ *
+ * If the servers refuse the consumer for want of rights ({@link NotAuthorizedException}: its client
+ * lacks the credentials the queue's ACL asks for), retrying cannot help: the consumer reports the
+ * refusal once to the error handler, stops taking, and {@link #refusal()} tells why.
+ *
  * <p>Thread-safe; {@link #close()} is idempotent.
  */
 public final class QueueConsumer implements AutoCloseable {
@@ -46,6 +54,7 @@ public final class QueueConsumer implements AutoCloseable {
   private final AtomicLong handled = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicInteger busy = new AtomicInteger();
+  private final AtomicReference<NotAuthorizedException> refusal = new AtomicReference<>();
 
   <T> QueueConsumer(
       WorkQueue<T> queue,
@@ -75,11 +84,16 @@ public final class QueueConsumer implements AutoCloseable {
   }
 
   private <T> void work(WorkQueue<T> q, ItemHandler<? super T> handler) {
-    while (running.get()) {
+    while (running.get() && refusal.get() == null) {
       Optional<Delivery<T>> next;
       try {
         next = q.poll(POLL);
       } catch (InterruptedException e) {
+        return;
+      } catch (NotAuthorizedException e) {
+        if (refusal.compareAndSet(null, e)) {
+          errors.handle("taking from " + q.path() + " (the consumer stops: not authorized)", e);
+        }
         return;
       } catch (RuntimeException e) {
         if (running.get()) {
@@ -165,6 +179,14 @@ public final class QueueConsumer implements AutoCloseable {
   /** Items this consumer dead-lettered. */
   public long deadLettered() {
     return deadLettered.get();
+  }
+
+  /**
+   * Why the consumer stopped taking on its own: the servers refused it for want of rights. Empty
+   * while it runs (and after a plain {@link #close()}).
+   */
+  public Optional<NotAuthorizedException> refusal() {
+    return Optional.ofNullable(refusal.get());
   }
 
   /** Handlers running now. */

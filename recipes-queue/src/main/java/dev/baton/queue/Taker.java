@@ -1,5 +1,6 @@
 package dev.baton.queue;
 
+import dev.baton.core.AclProvider;
 import dev.baton.core.Codec;
 import dev.baton.core.ConnectionLossException;
 import dev.baton.core.ErrorHandler;
@@ -24,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
-import org.apache.zookeeper.data.ACL;
 
 /**
  * The consumer side of a {@link WorkQueue}: picks a free item from the {@link QueueView}, claims it
@@ -52,7 +52,7 @@ final class Taker<T> {
   private final ScheduledExecutorService timer;
   private final ErrorHandler errors;
   private final QueueMetrics metrics;
-  private final List<ACL> acl;
+  private final AclProvider acls;
   private final byte[] tag;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final ConcurrentLinkedDeque<Delivery<T>> buffer = new ConcurrentLinkedDeque<>();
@@ -65,7 +65,7 @@ final class Taker<T> {
       ScheduledExecutorService timer,
       ErrorHandler errors,
       QueueMetrics metrics,
-      List<ACL> acl,
+      AclProvider acls,
       String consumerName) {
     this.paths = paths;
     this.view = view;
@@ -73,7 +73,7 @@ final class Taker<T> {
     this.timer = timer;
     this.errors = errors;
     this.metrics = metrics;
-    this.acl = acl;
+    this.acls = acls;
     this.tag = consumerName.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -264,7 +264,7 @@ final class Taker<T> {
             entries.size(),
             acked,
             ackVersion,
-            acl,
+            acls,
             () -> view.unbusy(s, n.name()));
     boolean redelivery = view.wasClaimedByOthers(n.name());
     List<Delivery<T>> ready = new ArrayList<>();

@@ -110,7 +110,7 @@ public final class WorkQueue<T> implements AutoCloseable {
             timer,
             baton.errorHandler(),
             metrics,
-            baton.aclProvider().aclFor(paths.dead()),
+            baton.aclProvider(),
             consumerName);
     takerRef.value = taker;
     this.producer = new Producer(baton, paths, options, timer);

@@ -53,4 +53,11 @@ public @interface WithZooKeeper {
 
   /** Connection timeout of injected clients, in milliseconds. */
   int connectionTimeoutMillis() default 4000;
+
+  /**
+   * Gives the servers a TLS client port too ({@link ZooKeeperEnsemble.Builder#tls()}; not on the
+   * containers backend). Injected clients still connect in plain text through their proxy; connect
+   * TLS clients with {@code zk.tls().orElseThrow()}.
+   */
+  boolean tls() default false;
 }

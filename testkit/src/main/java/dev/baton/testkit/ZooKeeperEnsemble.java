@@ -62,19 +62,40 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
   private final Set<Integer> paused = new HashSet<>();
   private final List<ClientProxy> proxies = new CopyOnWriteArrayList<>();
   private final List<Integer> ports;
+  private final List<Integer> securePorts;
+  private final EnsembleTls tls;
+  private final InProcessSecurityGuard securityGuard;
+  private final boolean requireDigestAuth;
   private volatile Duration startTime = Duration.ZERO;
   private volatile boolean closed;
 
   private ZooKeeperEnsemble(Builder b) throws IOException {
     this.backend = b.backend == null ? Backend.fromEnvironment() : b.backend;
     this.tickTime = b.tickTime;
+    this.requireDigestAuth = b.requireDigestAuth;
+    this.securityGuard =
+        (b.tls || b.requireDigestAuth) && backend == Backend.IN_PROCESS
+            ? InProcessSecurityGuard.acquire()
+            : null;
     this.ports = Ports.reserve(3 * b.size);
     List<ServerSpec> s = new ArrayList<>();
     for (int i = 0; i < b.size; i++) {
       s.add(new ServerSpec(i + 1, ports.get(3 * i), ports.get(3 * i + 1), ports.get(3 * i + 2)));
     }
     this.specs = List.copyOf(s);
+    this.securePorts = b.tls ? Ports.reserve(b.size) : List.of();
     this.dataRoot = Files.createTempDirectory("baton-zk-");
+    try {
+      this.tls = b.tls ? EnsembleTls.generate(dataRoot.resolve("tls"), securePorts) : null;
+    } catch (RuntimeException e) {
+      deleteRecursively(dataRoot);
+      Ports.release(ports);
+      Ports.release(securePorts);
+      if (securityGuard != null) {
+        securityGuard.release();
+      }
+      throw e;
+    }
     String id =
         dataRoot.getFileName().toString() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.servers =
@@ -133,9 +154,19 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     return specs.stream().map(ServerSpec::clientPort).toList();
   }
 
-  /** Every port the servers use (client, quorum, election), for leak checks. */
+  /** Every port the servers use (client, quorum, election, secure client), for leak checks. */
   public List<Integer> allPorts() {
-    return List.copyOf(ports);
+    List<Integer> all = new ArrayList<>(ports);
+    all.addAll(securePorts);
+    return List.copyOf(all);
+  }
+
+  /**
+   * The TLS material and client settings of an ensemble started with {@link Builder#tls()}; empty
+   * for a plain ensemble.
+   */
+  public Optional<EnsembleTls> tls() {
+    return Optional.ofNullable(tls);
   }
 
   /** The folder holding the servers' data (deleted by {@link #close()}). */
@@ -373,6 +404,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
       } finally {
         deleteRecursively(dataRoot);
         Ports.release(ports);
+        Ports.release(securePorts);
+        if (securityGuard != null) {
+          securityGuard.release();
+        }
       }
     } finally {
       faults.unlock();
@@ -446,6 +481,12 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     c.append("forceSync=no\n");
     c.append("cnxTimeout=1000\n");
     c.append("minSessionTimeout=400\nmaxSessionTimeout=60000\n");
+    if (tls != null) {
+      c.append(tls.serverConfig(securePorts.get(s.id() - 1)));
+    }
+    if (requireDigestAuth) {
+      c.append("enforce.auth.enabled=true\nenforce.auth.schemes=digest\n");
+    }
     for (ServerSpec other : specs) {
       c.append(other.serverLine()).append('\n');
     }
@@ -505,6 +546,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private Duration tickTime = Duration.ofMillis(200);
     private Duration startTimeout = Duration.ofSeconds(90);
     private List<String> serverJvmOptions = List.of("-Xmx256m", "-XX:+UseSerialGC");
+    private boolean tls;
+    private boolean requireDigestAuth;
 
     private Builder() {}
 
@@ -550,8 +593,39 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
       return this;
     }
 
-    /** Starts the servers and waits for a serving quorum; on failure nothing is left running. */
+    /**
+     * Adds a TLS client port to every server, with key pairs generated for this ensemble and client
+     * certificates required; see {@link EnsembleTls}. In-process and process backends only; one
+     * in-process TLS ensemble per JVM at a time (server TLS settings are JVM-wide system properties
+     * there).
+     */
+    public Builder tls() {
+      this.tls = true;
+      return this;
+    }
+
+    /**
+     * Makes the servers refuse every request of a client that has not authenticated with digest
+     * auth ({@code enforce.auth.enabled=true}, {@code enforce.auth.schemes=digest}, ZooKeeper
+     * 3.7+): an anonymous client's first request fails and its connection is closed. Four-letter
+     * words still answer. One in-process secured ensemble per JVM at a time (see {@link #tls()}).
+     */
+    public Builder requireDigestAuth() {
+      this.requireDigestAuth = true;
+      return this;
+    }
+
+    /**
+     * Starts the servers and waits for a serving quorum; on failure nothing is left running.
+     *
+     * @throws UnsupportedOperationException for {@link #tls()} on the containers backend
+     */
     public ZooKeeperEnsemble start() {
+      if (tls && (backend == null ? Backend.fromEnvironment() : backend) == Backend.CONTAINERS) {
+        throw new UnsupportedOperationException(
+            "the containers backend does not support TLS ensembles (the generated key stores are"
+                + " not copied into the containers): use Backend.IN_PROCESS or Backend.PROCESS");
+      }
       ZooKeeperEnsemble e;
       try {
         e = new ZooKeeperEnsemble(this);

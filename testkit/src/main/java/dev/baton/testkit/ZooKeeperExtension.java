@@ -95,6 +95,9 @@ public final class ZooKeeperExtension
               if (config.backend().length == 1) {
                 b.backend(config.backend()[0]);
               }
+              if (config.tls()) {
+                b.tls();
+              }
               return b.start();
             },
             ZooKeeperEnsemble.class);
