@@ -595,9 +595,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
 
     /**
      * Adds a TLS client port to every server, with key pairs generated for this ensemble and client
-     * certificates required; see {@link EnsembleTls}. In-process and process backends only; one
-     * in-process TLS ensemble per JVM at a time (server TLS settings are JVM-wide system properties
-     * there).
+     * certificates required; see {@link EnsembleTls}. In-process and process backends only: when no
+     * backend was chosen and the environment says containers, a TLS ensemble runs on the process
+     * backend. One in-process TLS ensemble per JVM at a time (server TLS settings are JVM-wide
+     * system properties there).
      */
     public Builder tls() {
       this.tls = true;
@@ -618,10 +619,16 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     /**
      * Starts the servers and waits for a serving quorum; on failure nothing is left running.
      *
-     * @throws UnsupportedOperationException for {@link #tls()} on the containers backend
+     * @throws UnsupportedOperationException for {@link #tls()} on the containers backend chosen
+     *     explicitly
      */
     public ZooKeeperEnsemble start() {
-      if (tls && (backend == null ? Backend.fromEnvironment() : backend) == Backend.CONTAINERS) {
+      if (tls && backend == null && Backend.fromEnvironment() == Backend.CONTAINERS) {
+        // The environment's default cannot do TLS: run this ensemble as child processes, so a TLS
+        // test still runs (against real servers) where CI chose containers for the rest.
+        backend = Backend.PROCESS;
+      }
+      if (tls && backend == Backend.CONTAINERS) {
         throw new UnsupportedOperationException(
             "the containers backend does not support TLS ensembles (the generated key stores are"
                 + " not copied into the containers): use Backend.IN_PROCESS or Backend.PROCESS");
