@@ -82,6 +82,16 @@ public final class ConfigSubscription<T> implements AutoCloseable {
     this.metrics = CacheMetrics.of(baton, "config", path.toString());
     this.cache = NodeCache.create(baton, path, "config");
     cache.addListener(this::onEvent);
+    // A load that fails for good (the servers refuse our rights, for one) is not retried by the
+    // cache: whoever waits for the first value is told why instead of waiting out a timeout.
+    cache
+        .initialized()
+        .whenComplete(
+            (v, error) -> {
+              if (error != null) {
+                first.completeExceptionally(Blocking.unwrap(error));
+              }
+            });
   }
 
   /** Subscribes to the value at {@code path}. */
@@ -153,7 +163,10 @@ public final class ConfigSubscription<T> implements AutoCloseable {
     rejectionSlots.add(r -> ex.execute(() -> listener.accept(r)));
   }
 
-  /** Completes with the first good value; fails if the subscription is closed first. */
+  /**
+   * Completes with the first good value; fails if the subscription is closed first or its first
+   * load fails for good (for example {@link dev.baton.core.NotAuthorizedException}).
+   */
   public CompletableFuture<T> firstValue() {
     return first.copy();
   }
