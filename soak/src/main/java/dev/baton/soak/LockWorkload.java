@@ -105,7 +105,7 @@ final class LockWorkload implements SoakWorkload {
           refused.add(lease);
         }
       }
-      Actors.pace(5);
+      Actors.pace(40); // holding for ~120 ms gives the faults a holder to hit
     }
   }
 

@@ -191,8 +191,8 @@ final class QueueWorkload implements SoakWorkload {
     return out;
   }
 
-  private static String first(Set<String> ids) {
-    return ids.stream().limit(10).toList().toString();
+  private String first(Set<String> ids) {
+    return ids.stream().limit(10).map(id -> id + " from " + nodes.get(id)).toList().toString();
   }
 
   @Override

@@ -65,12 +65,12 @@ public final class Soak {
     FaultInjector injector = new FaultInjector(b.ensemble, targets, b.log);
     try (Baton admin = admin()) {
       admin.awaitSession(Duration.ofSeconds(30));
-      List<SoakWorkload> started1 = new ArrayList<>();
+      List<SoakWorkload> running = new ArrayList<>();
       try {
         for (int i = 0; i < b.workloads.size(); i++) {
           SoakWorkload w = b.workloads.get(i);
           w.start(context(admin, targets, i));
-          started1.add(w);
+          running.add(w);
         }
         schedule = draw(targets.size());
         b.log.accept("soak seed=" + b.seed + " schedule:\n" + schedule.describe());
@@ -87,7 +87,7 @@ public final class Soak {
         }
         results.add(failure("soak", "aborted: " + e));
       } finally {
-        results.addAll(stopAll(started1));
+        results.addAll(stopAll(running));
         closeClients(targets);
       }
       results.add(ownChecks(admin, injector, targets.size()));
