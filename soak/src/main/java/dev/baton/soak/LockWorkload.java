@@ -2,7 +2,6 @@ package dev.baton.soak;
 
 import dev.baton.core.Baton;
 import dev.baton.core.BatonException;
-import dev.baton.core.HoldLostException;
 import dev.baton.core.HoldState;
 import dev.baton.lock.DistributedLock;
 import dev.baton.lock.LockLease;
@@ -27,9 +26,9 @@ import java.util.concurrent.TimeoutException;
  * <p>Checks: no two holders inside at once ({@code mutexViolations=0}); every write the resource
  * refused came from a lease whose loss was signalled ({@code refusedFromUnsignalledLease=0}: a
  * refused write means another holder was granted a later token, so ours must have been lost); a
- * release that failed with {@link HoldLostException} had its {@code lost()} completed ({@code
- * lossNotSignalled=0}). The resource itself never accepts a lower token, so stale writes accepted
- * are 0 by construction; {@code writesRefused} counts the stale writes it stopped.
+ * lease that went UNCERTAIN (its holder cut off) and ended LOST had its {@code lost()} completed
+ * ({@code lossNotSignalled=0}). The resource itself never accepts a lower token, so stale writes
+ * accepted are 0 by construction; {@code writesRefused} counts the stale writes it stopped.
  *
  * <p>Thread-safe: one thread per holder, shared state in thread-safe checkers and counters.
  */
@@ -46,7 +45,9 @@ final class LockWorkload implements SoakWorkload {
           "holders",
           "granted",
           "released",
-          "releaseHoldLost",
+          "uncertain",
+          "uncertainThenHeld",
+          "uncertainThenLost",
           "releaseErrors",
           "acquireErrors",
           "lossesSignalled",
@@ -88,6 +89,7 @@ final class LockWorkload implements SoakWorkload {
       }
       if (lease.isPresent()) {
         use(lease.get(), name);
+        awaitOutcome(lease.get());
         release(lease.get());
       }
     }
@@ -109,20 +111,32 @@ final class LockWorkload implements SoakWorkload {
     }
   }
 
+  /**
+   * A holder cut off keeps its lease until it knows: back to HELD when its session returns, or
+   * LOST, signalled through {@code lost()}, when the session ended. Releasing while UNCERTAIN would
+   * turn a loss into a plain release (release reports no loss), hiding what the soak checks.
+   */
+  private void awaitOutcome(LockLease lease) throws InterruptedException {
+    if (lease.state() != HoldState.UNCERTAIN) {
+      return;
+    }
+    c.inc("uncertain");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (lease.state() == HoldState.UNCERTAIN && System.nanoTime() < deadline) {
+      Actors.pace(20);
+    }
+    HoldState outcome = lease.state();
+    c.inc(outcome == HoldState.LOST ? "uncertainThenLost" : "uncertainThenHeld");
+    if (outcome == HoldState.LOST && !lease.lost().toCompletableFuture().isDone()) {
+      c.inc("lossNotSignalled");
+    }
+  }
+
   private void release(LockLease lease) throws InterruptedException {
     try {
       lease.release().get(10, TimeUnit.SECONDS);
       c.inc("released");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof HoldLostException) {
-        c.inc("releaseHoldLost");
-        if (!lease.lost().toCompletableFuture().isDone()) {
-          c.inc("lossNotSignalled");
-        }
-      } else {
-        c.inc("releaseErrors");
-      }
-    } catch (TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       c.inc("releaseErrors");
     }
   }

@@ -1,5 +1,6 @@
 package dev.baton.soak;
 
+import dev.baton.core.Baton;
 import dev.baton.core.BatonException;
 import dev.baton.core.Codec;
 import dev.baton.core.HoldLostException;
@@ -10,6 +11,7 @@ import dev.baton.testkit.SoakContext;
 import dev.baton.testkit.SoakResult;
 import dev.baton.testkit.SoakWorkload;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.data.Stat;
 
 /**
  * Queue producers and consumers, each on its own client, recorded in a {@link QueueLedger}: an item
@@ -41,6 +45,9 @@ final class QueueWorkload implements SoakWorkload {
   private final QueueLedger ledger = new QueueLedger();
   private final Set<String> ambiguous = ConcurrentHashMap.newKeySet();
   private final Map<String, Set<String>> nodes = new ConcurrentHashMap<>();
+  private final Set<String> claimLost = ConcurrentHashMap.newKeySet();
+  private final Map<String, Baton> consumerClients = new ConcurrentHashMap<>();
+  private SoakContext context;
   private final List<WorkQueue<String>> queues = new CopyOnWriteArrayList<>();
   private final Actors producing = new Actors("soak-producer");
   private final Actors consuming = new Actors("soak-consumer");
@@ -58,6 +65,7 @@ final class QueueWorkload implements SoakWorkload {
           "ackErrors",
           "pollErrors",
           "lost",
+          "stuckAfterLostClaim",
           "lostAfterAmbiguousError",
           "deliveredAfterAck",
           "duplicateAcks",
@@ -76,6 +84,7 @@ final class QueueWorkload implements SoakWorkload {
 
   @Override
   public void start(SoakContext context) {
+    this.context = context;
     c.set("producers", producers);
     c.set("consumers", consumers);
     for (int i = 0; i < producers; i++) {
@@ -91,7 +100,9 @@ final class QueueWorkload implements SoakWorkload {
   }
 
   private WorkQueue<String> queue(SoakContext context, String name) {
-    WorkQueue<String> q = WorkQueue.create(context.client(name), "/queue/soak", Codec.utf8());
+    Baton client = context.client(name);
+    consumerClients.put(name, client);
+    WorkQueue<String> q = WorkQueue.create(client, "/queue/soak", Codec.utf8());
     queues.add(q);
     return q;
   }
@@ -128,7 +139,8 @@ final class QueueWorkload implements SoakWorkload {
           d.get().ack();
           ledger.acked(item, name);
         } catch (HoldLostException e) {
-          c.inc("ackHoldLost"); // the claim is gone: the item is delivered again
+          c.inc("ackHoldLost"); // the claim is gone: the item must be delivered again
+          claimLost.add(item);
         } catch (BatonException e) {
           c.inc("ackErrors");
           ambiguous.add(item);
@@ -145,15 +157,21 @@ final class QueueWorkload implements SoakWorkload {
       Actors.pace(100);
     }
     consuming.stop(Duration.ofSeconds(20));
+    Set<String> lost = unexcusedLost();
+    Set<String> stuck = new HashSet<>(lost);
+    stuck.retainAll(claimLost);
+    lost.removeAll(stuck);
+    String diagnosis = diagnose(stuck);
     queues.forEach(WorkQueue::close);
     QueueLedger.LedgerReport r = ledger.report();
-    Set<String> lost = unexcusedLost();
+    c.set("stuckAfterLostClaim", stuck.size());
+    c.expect("stuckAfterLostClaim", 0, diagnosis);
     c.set("produced", r.produced());
     c.set("delivered", r.delivered());
     c.set("redeliveries", r.redeliveries());
     c.set("acked", r.acked());
     c.set("lost", lost.size());
-    c.set("lostAfterAmbiguousError", r.lost().size() - lost.size());
+    c.set("lostAfterAmbiguousError", r.lost().size() - lost.size() - stuck.size());
     Set<String> afterAck = sameNode(r.deliveredAfterAck());
     Set<String> twice = sameNode(r.duplicateAcks());
     c.set("deliveredAfterAck", afterAck.size());
@@ -166,6 +184,49 @@ final class QueueWorkload implements SoakWorkload {
     c.expect("unknown", 0, first(r.unknown()));
     producing.crashes().forEach(t -> c.fail("producer crashed: " + t));
     consuming.crashes().forEach(t -> c.fail("consumer crashed: " + t));
+  }
+
+  /**
+   * Items whose ack failed with HoldLostException and that no consumer was given again by the end
+   * of the drain: what the servers hold for each (item node, claim node and its owner) next to the
+   * consumers' current sessions.
+   */
+  private String diagnose(Set<String> stuck) {
+    List<String> out = new ArrayList<>();
+    CuratorFramework admin = context.admin().curator();
+    consumerClients.forEach(
+        (name, b) -> out.add(name + " session 0x" + Long.toHexString(sessionId(b))));
+    for (String item : stuck.stream().limit(5).toList()) {
+      for (String id : nodes.getOrDefault(item, Set.of())) {
+        String node = id.substring(0, id.lastIndexOf('#'));
+        out.add(
+            item
+                + ": item "
+                + stat(admin, "/queue/soak/items/" + node)
+                + ", claim "
+                + stat(admin, "/queue/soak/claims/" + node));
+      }
+    }
+    return out.toString();
+  }
+
+  private static long sessionId(Baton b) {
+    try {
+      return b.curator().getZookeeperClient().getZooKeeper().getSessionId();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static String stat(CuratorFramework admin, String path) {
+    try {
+      Stat st = admin.checkExists().forPath(path);
+      return st == null
+          ? "absent"
+          : "present(owner 0x" + Long.toHexString(st.getEphemeralOwner()) + ")";
+    } catch (Exception e) {
+      return "unreadable: " + e;
+    }
   }
 
   private Set<String> unexcusedLost() {
