@@ -1,0 +1,113 @@
+package dev.baton.testkit;
+
+import dev.baton.testkit.FaultSchedule.Fault;
+import dev.baton.testkit.SoakContext.Target;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Applies one {@link Fault} to the ensemble or a workload client, waits its duration, heals it and
+ * waits for a quorum. Confined to the soak's thread.
+ */
+final class FaultInjector {
+
+  private static final Duration QUORUM_WAIT = Duration.ofSeconds(60);
+
+  private final ZooKeeperEnsemble ensemble;
+  private final List<Target> targets;
+  private final Consumer<String> log;
+  private long applied;
+  private long skipped;
+
+  FaultInjector(ZooKeeperEnsemble ensemble, List<Target> targets, Consumer<String> log) {
+    this.ensemble = ensemble;
+    this.targets = targets;
+    this.log = log;
+  }
+
+  long applied() {
+    return applied;
+  }
+
+  long skipped() {
+    return skipped;
+  }
+
+  /** Applies, holds and heals the fault; returns when the ensemble serves again. */
+  void inject(int number, Fault fault) throws InterruptedException {
+    String what = apply(fault);
+    if (what.startsWith("skipped")) {
+      skipped++;
+    } else {
+      applied++;
+    }
+    log.accept("soak fault #" + number + " " + fault.kind() + ": " + what);
+    ensemble.awaitQuorum(QUORUM_WAIT);
+  }
+
+  private String apply(Fault fault) throws InterruptedException {
+    switch (fault.kind()) {
+      case KILL_LEADER -> {
+        int id = ensemble.killLeader();
+        Thread.sleep(fault.duration().toMillis()); // the fault's length, not an ordering wait
+        ensemble.startServer(id);
+        return "killed leader " + id + ", restarted";
+      }
+      case KILL_FOLLOWER -> {
+        int id = follower(fault.target());
+        ensemble.killServer(id);
+        Thread.sleep(fault.duration().toMillis());
+        ensemble.startServer(id);
+        return "killed follower " + id + ", restarted";
+      }
+      case RESTART_SERVER -> {
+        ensemble.restartServer(fault.target());
+        return "restarted server " + fault.target();
+      }
+      case PAUSE_SERVER -> {
+        ensemble.pauseServer(fault.target());
+        Thread.sleep(fault.duration().toMillis());
+        ensemble.resumeServer(fault.target());
+        return "paused server " + fault.target() + ", resumed";
+      }
+      case EXPIRE_SESSION -> {
+        return expire(target(fault));
+      }
+      case CUT_OFF_CLIENT -> {
+        Target t = target(fault);
+        t.proxy().cutOff();
+        Thread.sleep(fault.duration().toMillis());
+        t.proxy().heal();
+        return "cut off client " + t.name() + ", healed";
+      }
+    }
+    throw new IllegalStateException("unknown fault " + fault);
+  }
+
+  private String expire(Target t) {
+    try {
+      ensemble.expireSession(t.client());
+      return "expired the session of client " + t.name();
+    } catch (IllegalStateException notConnected) {
+      return "skipped: client " + t.name() + " had no session (" + notConnected.getMessage() + ")";
+    }
+  }
+
+  private Target target(Fault fault) {
+    if (targets.isEmpty()) {
+      throw new IllegalStateException("a client fault was drawn but no workload made a client");
+    }
+    return targets.get(fault.target() % targets.size());
+  }
+
+  private int follower(int index) {
+    int leader = ensemble.leader();
+    List<Integer> followers =
+        java.util.stream.IntStream.rangeClosed(1, ensemble.size())
+            .filter(id -> id != leader)
+            .boxed()
+            .toList();
+    return followers.get(index % followers.size());
+  }
+}

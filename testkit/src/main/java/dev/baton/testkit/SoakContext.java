@@ -1,0 +1,86 @@
+package dev.baton.testkit;
+
+import dev.baton.core.Baton;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What a {@link SoakWorkload} gets from the {@link Soak}: the ensemble, clients that faults can
+ * reach, a client that faults never reach, and a random generator derived from the soak's seed.
+ *
+ * <p>Thread-safe: clients may be made from any thread.
+ */
+public final class SoakContext {
+
+  /** A workload client and the proxy it goes through. */
+  record Target(String name, Baton client, ClientProxy proxy) {}
+
+  private final ZooKeeperEnsemble ensemble;
+  private final Baton admin;
+  private final String namespace;
+  private final Duration sessionTimeout;
+  private final Random random;
+  private final List<Target> targets;
+
+  SoakContext(
+      ZooKeeperEnsemble ensemble,
+      Baton admin,
+      String namespace,
+      Duration sessionTimeout,
+      Random random,
+      List<Target> targets) {
+    this.ensemble = ensemble;
+    this.admin = admin;
+    this.namespace = namespace;
+    this.sessionTimeout = sessionTimeout;
+    this.random = random;
+    this.targets = targets;
+  }
+
+  static List<Target> newTargetList() {
+    return new CopyOnWriteArrayList<>();
+  }
+
+  /** The ensemble under test. */
+  public ZooKeeperEnsemble ensemble() {
+    return ensemble;
+  }
+
+  /** The session timeout of every {@link #client}. */
+  public Duration sessionTimeout() {
+    return sessionTimeout;
+  }
+
+  /** A generator seeded from the soak's seed and the workload's position: replays with the seed. */
+  public Random random() {
+    return random;
+  }
+
+  /**
+   * A new client in the soak's namespace, through its own {@link ClientProxy}: the fault schedule
+   * may cut it off or expire its session. The soak closes it after every workload stopped.
+   *
+   * @param name a label for the schedule's output
+   */
+  public Baton client(String name) {
+    ClientProxy proxy = ensemble.newProxy();
+    Baton client =
+        Baton.builder(proxy.connectString())
+            .namespace(namespace)
+            .sessionTimeout(sessionTimeout)
+            .connectionTimeout(sessionTimeout)
+            .build();
+    targets.add(new Target(name, client, proxy));
+    return client;
+  }
+
+  /**
+   * A client in the soak's namespace connected straight to the servers, never cut off or expired:
+   * for reading the servers' final state. Shared; do not close it.
+   */
+  public Baton admin() {
+    return admin;
+  }
+}
