@@ -227,11 +227,17 @@ final class QueueIndex {
     forgetItem(name);
   }
 
-  /** Another consumer holds the claim: not ours, and not available until its claim goes. */
+  /**
+   * Our claim lost a race: another consumer held the claim when the server answered. Its creation
+   * event came before that answer, so the index already counts the claim unless the claim's
+   * deletion has been applied since (the answer can be handled after later events on another
+   * thread); adding it here again would leave the item claimed by nobody in this index for good. So
+   * only let go of it and offer it if the index says it is free.
+   */
   void claimedElsewhere(String name) {
     busy.remove(name);
-    claims.add(name);
     claimedByOthers.add(name);
+    offer(name);
   }
 
   boolean wasClaimedByOthers(String name) {

@@ -39,11 +39,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * at-least-once: a consumer claims an item with an ephemeral claim node and acks it by deleting
  * item and claim in one transaction; a consumer that crashes, is closed or loses its session lets
  * go of its claims with it, and those items are delivered again. An acked item is never delivered
- * again. Order: highest priority first, FIFO (by ZooKeeper's sequence) within a priority, for one
- * consumer; several consumers work in parallel and finish in any order. A delayed item is not
- * delivered before its creation time on the server plus its delay (judged by the servers' clock, so
- * clock skew between producer and consumer does not matter; the estimate's error is half a round
- * trip).
+ * again. Puts are at-least-once too: a put whose reply was lost is looked up by its token and
+ * written again only if it is not found, so if a consumer took and acked the first copy in that
+ * window the item is in the queue twice (as two nodes with two ids). Order: highest priority first,
+ * FIFO (by ZooKeeper's sequence) within a priority, for one consumer; several consumers work in
+ * parallel and finish in any order. A delayed item is not delivered before its creation time on the
+ * server plus its delay (judged by the servers' clock, so clock skew between producer and consumer
+ * does not matter; the estimate's error is half a round trip).
  *
  * <h2>Batches</h2>
  *

@@ -117,4 +117,25 @@ class QueueIndexTest {
     assertThat(early.needDueTime()).isEmpty();
     assertThat(index.pick(6_000, false, RANDOM).item().name()).isEqualTo(delayed(1, 1000));
   }
+
+  @Test
+  void aLostClaimRace_answeredAfterTheClaimWasDeleted_leavesTheItemFree() {
+    QueueIndex index = loaded(List.of(item(1)), 5);
+    index.onChange(new Change(Kind.CLAIMS, item(1), true, 6)); // another consumer claims
+    // We had picked it just before; its claim goes (that consumer's session ended) and only then
+    // is our NODEEXISTS answer handled.
+    index.onChange(new Change(Kind.CLAIMS, item(1), false, 7));
+    index.claimedElsewhere(item(1));
+    assertThat(next(index)).isEqualTo(item(1));
+  }
+
+  @Test
+  void aLostClaimRace_whileTheClaimStands_keepsTheItemTaken() {
+    QueueIndex index = loaded(List.of(item(1), item(2)), 5);
+    assertThat(next(index)).isEqualTo(item(1));
+    index.onChange(new Change(Kind.CLAIMS, item(1), true, 6));
+    index.claimedElsewhere(item(1));
+    assertThat(next(index)).isEqualTo(item(2));
+    assertThat(next(index)).isNull();
+  }
 }
