@@ -245,7 +245,22 @@ final class ClaimedNode {
             e ->
                 Futures.unwrap(e) instanceof ConnectionLossException
                     ? resolve(ops, applied)
-                    : CompletableFuture.failedFuture(lost(Futures.unwrap(e))));
+                    : CompletableFuture.failedFuture(lostWhileUnknown(Futures.unwrap(e))));
+  }
+
+  /**
+   * The session ended before we could learn whether a write whose reply was lost applied: the claim
+   * is gone either way, but the item may have been acked.
+   */
+  private Throwable lostWhileUnknown(Throwable t) {
+    if (t instanceof SessionLostException) {
+      return new HoldLostException(
+          paths.claim(name),
+          LossReason.SESSION_EXPIRED,
+          "the claim's session ended while the outcome of this settle was unknown: it may have"
+              + " applied; if not, the item will be delivered again");
+    }
+    return lost(t);
   }
 
   private Throwable lost(Throwable t) {

@@ -92,7 +92,8 @@ public final class Delivery<T> implements AutoCloseable {
   /**
    * Marks the item done: it is removed from the queue and never delivered again.
    *
-   * @throws HoldLostException if the claim was lost first (the item will be delivered again)
+   * @throws HoldLostException if the claim was lost first (the item will be delivered again), or
+   *     its session ended while the ack's reply was lost (the message says so: it may have applied)
    * @throws IllegalStateException if this delivery was settled already
    */
   public void ack() throws InterruptedException {

@@ -66,6 +66,7 @@ final class QueueWorkload implements SoakWorkload {
           "pollErrors",
           "lost",
           "stuckAfterLostClaim",
+          "ackAppliedDespiteLostClaim",
           "lostAfterAmbiguousError",
           "deliveredAfterAck",
           "duplicateAcks",
@@ -161,6 +162,18 @@ final class QueueWorkload implements SoakWorkload {
     Set<String> stuck = new HashSet<>(lost);
     stuck.retainAll(claimLost);
     lost.removeAll(stuck);
+    // An ack whose reply was lost and whose session then ended reports HoldLostException though it
+    // may have applied: an item whose node is gone from the servers was acked (only an ack or a
+    // dead letter deletes it), so it is neither lost nor stuck.
+    Set<String> appliedAnyway = new HashSet<>();
+    for (String item : stuck) {
+      if (nodes.getOrDefault(item, Set.of()).stream()
+          .allMatch(id -> isAbsent("/queue/soak/items/" + id.substring(0, id.lastIndexOf('#'))))) {
+        appliedAnyway.add(item);
+      }
+    }
+    stuck.removeAll(appliedAnyway);
+    c.set("ackAppliedDespiteLostClaim", appliedAnyway.size());
     String diagnosis = diagnose(stuck);
     queues.forEach(WorkQueue::close);
     QueueLedger.LedgerReport r = ledger.report();
@@ -171,7 +184,9 @@ final class QueueWorkload implements SoakWorkload {
     c.set("redeliveries", r.redeliveries());
     c.set("acked", r.acked());
     c.set("lost", lost.size());
-    c.set("lostAfterAmbiguousError", r.lost().size() - lost.size() - stuck.size());
+    c.set(
+        "lostAfterAmbiguousError",
+        r.lost().size() - lost.size() - stuck.size() - appliedAnyway.size());
     Set<String> afterAck = sameNode(r.deliveredAfterAck());
     Set<String> twice = sameNode(r.duplicateAcks());
     c.set("deliveredAfterAck", afterAck.size());
@@ -208,6 +223,10 @@ final class QueueWorkload implements SoakWorkload {
       }
     }
     return out.toString();
+  }
+
+  private boolean isAbsent(String path) {
+    return stat(context.admin().curator(), path).equals("absent");
   }
 
   private static long sessionId(Baton b) {
