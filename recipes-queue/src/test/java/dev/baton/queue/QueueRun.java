@@ -2,11 +2,16 @@ package dev.baton.queue;
 
 import dev.baton.core.HoldLostException;
 import dev.baton.testkit.QueueLedger;
+import dev.baton.testkit.QueueLedger.LedgerReport;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -23,6 +28,12 @@ final class QueueRun implements AutoCloseable {
 
   final QueueLedger ledger = new QueueLedger();
   final AtomicLong ackFailures = new AtomicLong();
+
+  /**
+   * Per item, the ids (node#index) it was delivered from: two ids mean its put was written twice.
+   */
+  final Map<String, Set<String>> deliveredFrom = new ConcurrentHashMap<>();
+
   private final AtomicBoolean stop = new AtomicBoolean();
   private final ExecutorService pool = Executors.newCachedThreadPool();
   private final List<Future<?>> producers = new ArrayList<>();
@@ -51,6 +62,9 @@ final class QueueRun implements AutoCloseable {
                   continue;
                 }
                 ledger.delivered(d.get().item(), name);
+                deliveredFrom
+                    .computeIfAbsent(d.get().item(), k -> ConcurrentHashMap.newKeySet())
+                    .add(d.get().id());
                 try {
                   d.get().ack();
                   ledger.acked(d.get().item(), name);
@@ -80,6 +94,19 @@ final class QueueRun implements AutoCloseable {
     for (Future<?> f : consumers) {
       f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Items acked twice or delivered after their ack that came from one node only: those break the
+   * queue's promise. An item delivered from two nodes had its put written twice (a put whose reply
+   * was lost, found consumed before the producer looked for it: puts are at-least-once).
+   */
+  Set<String> redeliveredFromOneNode() {
+    LedgerReport r = ledger.report();
+    Set<String> suspects = new HashSet<>(r.duplicateAcks());
+    suspects.addAll(r.deliveredAfterAck());
+    suspects.removeIf(item -> deliveredFrom.getOrDefault(item, Set.of()).size() > 1);
+    return suspects;
   }
 
   @Override

@@ -174,7 +174,11 @@ class WorkQueueDeliveryTest {
       run.awaitProducers(WAIT);
       run.awaitDrained(WAIT);
       LedgerReport r = run.ledger.report();
-      assertThat(r.ok()).as(r.summary()).isTrue();
+      // Puts that lost their reply to the leader's death may have been written twice (at-least-once
+      // puts); every other item exactly once, and nothing lost.
+      assertThat(r.lost()).as(r.summary()).isEmpty();
+      assertThat(r.unknown()).as(r.summary()).isEmpty();
+      assertThat(run.redeliveredFromOneNode()).as(r.summary()).isEmpty();
       assertThat(r.produced()).isEqualTo(600);
     } finally {
       queues.forEach(WorkQueue::close);
