@@ -13,6 +13,7 @@ import dev.baton.testkit.SoakWorkload;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,7 @@ final class LockWorkload implements SoakWorkload {
   private final MutualExclusionChecker mutex = new MutualExclusionChecker();
   private final List<LockLease> refused = new CopyOnWriteArrayList<>();
   private final Actors actors = new Actors("soak-lock");
+  private volatile Random random = new Random();
   private final Counters c =
       new Counters(
           "locks",
@@ -69,15 +71,17 @@ final class LockWorkload implements SoakWorkload {
   @Override
   public void start(SoakContext context) {
     c.set("holders", holders);
+    random = context.random();
     for (int i = 0; i < holders; i++) {
       String name = "lock-" + i;
       Baton client = context.client(name);
       DistributedLock lock = DistributedLock.create(client, "/locks/soak");
-      actors.start(name, () -> loop(lock, name));
+      actors.start(name, () -> loop(context, client, lock, name));
     }
   }
 
-  private void loop(DistributedLock lock, String name) throws InterruptedException {
+  private void loop(SoakContext context, Baton client, DistributedLock lock, String name)
+      throws InterruptedException {
     while (actors.running()) {
       Optional<LockLease> lease;
       try {
@@ -88,8 +92,13 @@ final class LockWorkload implements SoakWorkload {
         continue;
       }
       if (lease.isPresent()) {
-        use(lease.get(), name);
-        awaitOutcome(lease.get());
+        context.busy(client, true); // half the client faults strike a holder
+        try {
+          use(lease.get(), name);
+          awaitOutcome(lease.get());
+        } finally {
+          context.busy(client, false);
+        }
         release(lease.get());
       }
     }
@@ -98,7 +107,10 @@ final class LockWorkload implements SoakWorkload {
   private void use(LockLease lease, String name) throws InterruptedException {
     c.inc("granted");
     lease.lost().thenRun(() -> c.inc("lossesSignalled"));
-    for (int i = 0; i < 3 && lease.state() == HoldState.HELD; i++) {
+    // Holds of 3 to 25 writes (~0.1-1 s): long enough that a fault aimed at a busy holder (an
+    // expiry takes a few hundred ms to join the session) still finds it holding.
+    int writes = 3 + random.nextInt(23);
+    for (int i = 0; i < writes && lease.state() == HoldState.HELD; i++) {
       try (MutualExclusionChecker.Section s = mutex.enter(name)) {
         if (resource.write(lease.fencingToken(), name, name + "#" + i)) {
           c.inc("writesAccepted");
@@ -107,7 +119,7 @@ final class LockWorkload implements SoakWorkload {
           refused.add(lease);
         }
       }
-      Actors.pace(40); // holding for ~120 ms gives the faults a holder to hit
+      Actors.pace(40);
     }
   }
 

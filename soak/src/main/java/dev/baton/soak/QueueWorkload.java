@@ -96,7 +96,8 @@ final class QueueWorkload implements SoakWorkload {
     for (int i = 0; i < consumers; i++) {
       String name = "consumer-" + i;
       WorkQueue<String> q = queue(context, name);
-      consuming.start(name, () -> consume(q, name));
+      Baton client = consumerClients.get(name);
+      consuming.start(name, () -> consume(q, client, name));
     }
   }
 
@@ -122,7 +123,7 @@ final class QueueWorkload implements SoakWorkload {
     }
   }
 
-  private void consume(WorkQueue<String> q, String name) throws InterruptedException {
+  private void consume(WorkQueue<String> q, Baton client, String name) throws InterruptedException {
     while (consuming.running()) {
       Optional<Delivery<String>> d;
       try {
@@ -136,7 +137,9 @@ final class QueueWorkload implements SoakWorkload {
         String item = d.get().item();
         ledger.delivered(item, name);
         nodes.computeIfAbsent(item, k -> ConcurrentHashMap.newKeySet()).add(d.get().id());
+        context.busy(client, true); // half the client faults strike a consumer holding an item
         try {
+          Actors.pace(5); // the handler's work
           d.get().ack();
           ledger.acked(item, name);
         } catch (HoldLostException e) {
@@ -145,6 +148,8 @@ final class QueueWorkload implements SoakWorkload {
         } catch (BatonException e) {
           c.inc("ackErrors");
           ambiguous.add(item);
+        } finally {
+          context.busy(client, false);
         }
       }
     }

@@ -76,10 +76,11 @@ final class FaultInjector {
       }
       case CUT_OFF_CLIENT -> {
         Target t = target(fault);
+        String who = label(t);
         t.proxy().cutOff();
         Thread.sleep(fault.duration().toMillis());
         t.proxy().heal();
-        return "cut off client " + t.name() + ", healed";
+        return "cut off client " + who + ", healed";
       }
     }
     throw new IllegalStateException("unknown fault " + fault);
@@ -87,8 +88,9 @@ final class FaultInjector {
 
   private String expire(Target t) {
     try {
+      String who = label(t);
       ensemble.expireSession(t.client());
-      return "expired the session of client " + t.name();
+      return "expired the session of client " + who;
     } catch (IllegalStateException notConnected) {
       return "skipped: client " + t.name() + " had no session (" + notConnected.getMessage() + ")";
     }
@@ -98,7 +100,18 @@ final class FaultInjector {
     if (targets.isEmpty()) {
       throw new IllegalStateException("a client fault was drawn but no workload made a client");
     }
-    return targets.get(fault.target() % targets.size());
+    int n = targets.size();
+    if (fault.target() >= n) {
+      List<Target> busy = targets.stream().filter(t -> t.busy().get()).toList();
+      if (!busy.isEmpty()) {
+        return busy.get((fault.target() - n) % busy.size());
+      }
+    }
+    return targets.get(fault.target() % n);
+  }
+
+  private static String label(Target t) {
+    return t.name() + (t.busy().get() ? " (busy)" : "");
   }
 
   private int follower(int index) {

@@ -36,9 +36,15 @@ public record FaultSchedule(long seed, List<Fault> faults) {
     RESTART_SERVER,
     /** SIGSTOP server {@link Fault#target} for the duration (process and containers backends). */
     PAUSE_SERVER,
-    /** End the session of workload client {@link Fault#target} (modulo) on the servers. */
+    /**
+     * End the session of a workload client on the servers while it is connected (see {@link
+     * Fault#target} for which one).
+     */
     EXPIRE_SESSION,
-    /** Cut workload client {@link Fault#target} (modulo) off from every server for the duration. */
+    /**
+     * Cut a workload client off from every server for the duration (see {@link Fault#target} for
+     * which one).
+     */
     CUT_OFF_CLIENT
   }
 
@@ -47,7 +53,13 @@ public record FaultSchedule(long seed, List<Fault> faults) {
    *
    * @param gapBefore how long the soak runs undisturbed before the fault
    * @param kind what it does
-   * @param target a server id (1-based) or a client index, per {@link Kind}
+   * @param target a server id (1-based) or a client index, per {@link Kind}. For the client faults
+   *     the schedule draws it below twice the number of clients: {@code target < clients} names
+   *     that client (in the order workloads made them); {@code target >= clients} names the {@code
+   *     (target - clients)}-th (modulo) of the clients a workload marked {@linkplain
+   *     SoakContext#busy busy} when the fault strikes (holding a lock, leading, holding a
+   *     delivery), or client {@code target % clients} if none is busy. Half the client faults thus
+   *     hit a client in the middle of something, where loss and its signalling are tested.
    * @param duration how long the fault lasts before it is healed (zero for instant faults)
    */
   public record Fault(Duration gapBefore, Kind kind, int target, Duration duration) {
@@ -112,7 +124,7 @@ public record FaultSchedule(long seed, List<Fault> faults) {
       Duration gap = Duration.ofMillis(1_000 + random.nextInt(3_000));
       int target =
           switch (kind) {
-            case EXPIRE_SESSION, CUT_OFF_CLIENT -> random.nextInt(clients);
+            case EXPIRE_SESSION, CUT_OFF_CLIENT -> random.nextInt(2 * clients);
             case KILL_FOLLOWER -> random.nextInt(servers - 1);
             default -> 1 + random.nextInt(servers);
           };

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What a {@link SoakWorkload} gets from the {@link Soak}: the ensemble, clients that faults can
@@ -14,8 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class SoakContext {
 
-  /** A workload client and the proxy it goes through. */
-  record Target(String name, Baton client, ClientProxy proxy) {}
+  /** A workload client, the proxy it goes through and whether its workload marked it busy. */
+  record Target(String name, Baton client, ClientProxy proxy, AtomicBoolean busy) {}
 
   private final ZooKeeperEnsemble ensemble;
   private final Baton admin;
@@ -72,8 +73,25 @@ public final class SoakContext {
             .sessionTimeout(sessionTimeout)
             .connectionTimeout(sessionTimeout)
             .build();
-    targets.add(new Target(name, client, proxy));
+    targets.add(new Target(name, client, proxy, new AtomicBoolean()));
     return client;
+  }
+
+  /**
+   * Marks a client made by {@link #client} as busy (holding a lock, leading, holding a delivery) or
+   * not. Half of the schedule's client faults strike a client that is busy at that moment (see
+   * {@link FaultSchedule.Fault#target}), so losses in the middle of work are tested, not only those
+   * of idle clients.
+   *
+   * @throws IllegalArgumentException if {@code client} was not made by {@link #client}
+   */
+  public void busy(Baton client, boolean busy) {
+    targets.stream()
+        .filter(t -> t.client() == client)
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("not a client of this soak: " + client))
+        .busy()
+        .set(busy);
   }
 
   /**

@@ -40,6 +40,18 @@ class FaultScheduleTest {
   }
 
   @Test
+  void draw_aimsAboutHalfTheClientFaultsAtBusyClients() {
+    FaultSchedule s = FaultSchedule.draw(7, Duration.ofMinutes(30), 3, 5, true);
+
+    assertThat(s.faults())
+        .filteredOn(f -> f.kind() == Kind.EXPIRE_SESSION || f.kind() == Kind.CUT_OFF_CLIENT)
+        .extracting(Fault::target)
+        .allMatch(t -> t >= 0 && t < 10)
+        .anyMatch(t -> t < 5)
+        .anyMatch(t -> t >= 5);
+  }
+
+  @Test
   void draw_withoutClients_drawsNoClientFaults() {
     FaultSchedule s = FaultSchedule.draw(7, Duration.ofMinutes(10), 3, 0, true);
 

@@ -71,4 +71,63 @@ class SoakRunnerTest {
           .hasMessageContaining("#1 ");
     }
   }
+
+  /** Makes an idle and a busy client; marks the busy one busy for the whole run. */
+  private static final class OneBusy implements SoakWorkload {
+    @Override
+    public String name() {
+      return "one-busy";
+    }
+
+    @Override
+    public void start(SoakContext context) {
+      context.client("idle-client");
+      context.busy(context.client("busy-client"), true);
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public SoakResult result() {
+      return new SoakResult("one-busy", Map.of(), List.of());
+    }
+  }
+
+  @Test
+  void clientFaults_drawnForABusyClient_strikeTheClientMarkedBusy() throws Exception {
+    try (ZooKeeperEnsemble zk = ZooKeeperEnsemble.builder().size(3).start()) {
+      boolean pause = zk.backend() != Backend.IN_PROCESS;
+      Duration length = Duration.ofSeconds(4);
+      // A seed whose schedule is one EXPIRE_SESSION aimed at "a busy client" (target >= clients).
+      long seed =
+          java.util.stream.LongStream.range(0, 10_000)
+              .filter(
+                  s -> {
+                    List<FaultSchedule.Fault> f =
+                        FaultSchedule.draw(s, length, 3, 2, pause).faults();
+                    return f.size() == 1
+                        && f.get(0).kind() == FaultSchedule.Kind.EXPIRE_SESSION
+                        && f.get(0).target() == 2; // without busy targeting: client 0, the idle one
+                  })
+              .findFirst()
+              .orElseThrow();
+      List<String> printed = new ArrayList<>();
+
+      SoakReport report =
+          Soak.builder(zk)
+              .seed(seed)
+              .faultPeriod(length)
+              .quietPeriod(Duration.ZERO)
+              .log(printed::add)
+              .workload(new OneBusy())
+              .build()
+              .run();
+
+      assertThat(report.ok()).as("%s", report).isTrue();
+      assertThat(printed)
+          .anyMatch(l -> l.contains("expired the session of client busy-client (busy)"))
+          .noneMatch(l -> l.contains("expired the session of client idle-client"));
+    }
+  }
 }
