@@ -26,10 +26,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Checks: no two holders inside at once ({@code mutexViolations=0}); every write the resource
  * refused came from a lease whose loss was signalled ({@code refusedFromUnsignalledLease=0}: a
- * refused write means another holder was granted a later token, so ours must have been lost); a
- * lease that went UNCERTAIN (its holder cut off) and ended LOST had its {@code lost()} completed
- * ({@code lossNotSignalled=0}). The resource itself never accepts a lower token, so stale writes
- * accepted are 0 by construction; {@code writesRefused} counts the stale writes it stopped.
+ * refused write means another holder was granted a later token, so ours must have been lost); every
+ * lease LOST by the time its holder was done with it ({@code lostWhileHolding}: cut off past the
+ * session timeout, session expired) had its {@code lost()} completed ({@code lossNotSignalled=0}).
+ * The resource itself never accepts a lower token, so stale writes accepted are 0 by construction;
+ * {@code writesRefused} counts the stale writes it stopped.
  *
  * <p>Thread-safe: one thread per holder, shared state in thread-safe checkers and counters.
  */
@@ -50,6 +51,7 @@ final class LockWorkload implements SoakWorkload {
           "uncertain",
           "uncertainThenHeld",
           "uncertainThenLost",
+          "lostWhileHolding",
           "releaseErrors",
           "acquireErrors",
           "lossesSignalled",
@@ -96,6 +98,7 @@ final class LockWorkload implements SoakWorkload {
         try {
           use(lease.get(), name);
           awaitOutcome(lease.get());
+          checkLossSignalled(lease.get());
         } finally {
           context.busy(client, false);
         }
@@ -137,9 +140,23 @@ final class LockWorkload implements SoakWorkload {
     while (lease.state() == HoldState.UNCERTAIN && System.nanoTime() < deadline) {
       Actors.pace(20);
     }
-    HoldState outcome = lease.state();
-    c.inc(outcome == HoldState.LOST ? "uncertainThenLost" : "uncertainThenHeld");
-    if (outcome == HoldState.LOST && !lease.lost().toCompletableFuture().isDone()) {
+    c.inc(lease.state() == HoldState.LOST ? "uncertainThenLost" : "uncertainThenHeld");
+  }
+
+  /**
+   * A lease LOST by the time its holder is done must have had {@code lost()} completed (it is
+   * completed right after the state changes, so a moment's grace).
+   */
+  private void checkLossSignalled(LockLease lease) throws InterruptedException {
+    if (lease.state() != HoldState.LOST) {
+      return;
+    }
+    c.inc("lostWhileHolding");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!lease.lost().toCompletableFuture().isDone() && System.nanoTime() < deadline) {
+      Actors.pace(10);
+    }
+    if (!lease.lost().toCompletableFuture().isDone()) {
       c.inc("lossNotSignalled");
     }
   }
