@@ -6,13 +6,12 @@ import dev.baton.core.LossReason;
 import dev.baton.lock.LeaderElection;
 import dev.baton.lock.Leadership;
 import dev.baton.lock.LeadershipEvent;
+import dev.baton.soak.LeaderTerms.End;
 import dev.baton.testkit.FencedResource;
-import dev.baton.testkit.MutualExclusionChecker;
 import dev.baton.testkit.SoakContext;
 import dev.baton.testkit.SoakResult;
 import dev.baton.testkit.SoakWorkload;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,9 +23,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * Leader-election participants, each on its own client: a participant acts as leader from its
  * {@code Elected} (or {@code Reconfirmed}) event to its {@code Uncertain}, {@code Lost} or {@code
- * Resigned} event (a term, recorded in a {@link MutualExclusionChecker}), and while its leadership
- * is HELD writes its epoch (the fencing token) to a {@link FencedResource} every 20 ms. A leading
- * participant is marked busy, so half the client faults strike the leader.
+ * Resigned} event (a term, judged by {@link LeaderTerms}), and while its leadership is HELD writes
+ * its epoch (the fencing token) to a {@link FencedResource} every 20 ms. A leading participant is
+ * marked busy, so half the client faults strike the leader.
  *
  * <p>Checks: leadership overlap 0 ({@code leaderOverlaps=0}: no two terms overlap in time); every
  * write the resource refused came from a leadership whose loss was signalled ({@code
@@ -44,23 +43,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class ElectionWorkload implements SoakWorkload {
 
-  /** How a term ended. */
-  private enum End {
-    UNCERTAIN,
-    /** Lost while acting, with no Uncertain before: the servers ended the session under it. */
-    ENDED_BY_SERVERS,
-    RESIGNED,
-    STILL_LEADING
-  }
-
   private record Open(long token, long startNanos) {}
-
-  private record Term(long token, End end) {}
 
   private final int participants;
   private final FencedResource resource = new FencedResource("soak-epoch");
-  private final MutualExclusionChecker terms = new MutualExclusionChecker();
-  private final Map<MutualExclusionChecker.Interval, Term> termEnds = new ConcurrentHashMap<>();
+  private final LeaderTerms terms = new LeaderTerms();
   private final Map<String, AtomicReference<Open>> acting = new ConcurrentHashMap<>();
   private final List<Leadership> refused = new CopyOnWriteArrayList<>();
   private final List<LeaderElection> elections = new CopyOnWriteArrayList<>();
@@ -133,11 +120,7 @@ final class ElectionWorkload implements SoakWorkload {
   private void endTerm(String name, AtomicReference<Open> open, End end) {
     Open o = open.getAndSet(null);
     if (o != null) {
-      long now = System.nanoTime();
-      termEnds.put(
-          MutualExclusionChecker.Interval.recorded(name, o.startNanos(), now),
-          new Term(o.token(), end));
-      terms.record(name, o.startNanos(), now);
+      terms.record(name, o.token(), o.startNanos(), System.nanoTime(), end);
       if (end == End.ENDED_BY_SERVERS) {
         c.inc("termsEndedByServers");
       }
@@ -178,31 +161,12 @@ final class ElectionWorkload implements SoakWorkload {
     actors.crashes().forEach(t -> c.fail("writer thread crashed: " + t));
   }
 
-  /**
-   * Every overlap of two terms is a failure unless the earlier term was ended by the servers under
-   * a connected leader and the later one holds a larger token (see the class comment).
-   */
   private void judgeOverlaps() {
-    List<String> unexplained = new ArrayList<>();
-    long explained = 0;
-    long longestNanos = 0;
-    for (MutualExclusionChecker.Overlap o : terms.overlaps()) {
-      Term first = termEnds.get(o.first());
-      Term second = termEnds.get(o.second());
-      if (first.end() == End.ENDED_BY_SERVERS && first.token() < second.token()) {
-        explained++;
-        longestNanos =
-            Math.max(
-                longestNanos,
-                Math.min(o.first().endNanos(), o.second().endNanos()) - o.second().startNanos());
-      } else {
-        unexplained.add(o.first() + " " + first + " and " + o.second() + " " + second);
-      }
-    }
-    c.set("leaderOverlaps", unexplained.size());
-    c.set("overlapsAfterServerEndedSession", explained);
-    c.set("longestSuchOverlapMillis", TimeUnit.NANOSECONDS.toMillis(longestNanos));
-    c.expect("leaderOverlaps", 0, unexplained.toString());
+    LeaderTerms.Verdict v = terms.judge();
+    c.set("leaderOverlaps", v.failures().size());
+    c.set("overlapsAfterServerEndedSession", v.afterServerEndedSession());
+    c.set("longestSuchOverlapMillis", v.longestExplainedMillis());
+    c.expect("leaderOverlaps", 0, v.failures().toString());
   }
 
   @Override
