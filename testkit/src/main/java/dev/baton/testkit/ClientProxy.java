@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * an accepted connection is aborted at once with a TCP reset, so the client sees {@code Connection
  * reset} (or end of stream) and moves on. {@link #cutOff} aborts the forwarded connections the same
  * way; a connection that ends normally (either peer closes) is closed with a FIN on the other side.
+ * {@link #partition} is the silent kind of cut: connections stay open and every byte is dropped, so
+ * neither side learns anything until its own timeout fires.
  *
  * <p>Threads (daemon, named {@code baton-proxy-<listenPort>-...}): one acceptor per listener, two
  * pumps per forwarded connection, and one scheduler thread for {@link #cutOffFor}.
@@ -55,6 +57,7 @@ public final class ClientProxy implements AutoCloseable {
       new ScheduledThreadPoolExecutor(1, this::newSchedulerThread);
   private final List<Thread> schedulerThreads = new CopyOnWriteArrayList<>();
   private volatile boolean cutOff;
+  private volatile boolean partitioned;
   private boolean closed; // guarded by this
   private ScheduledFuture<?> pendingHeal; // guarded by this
   private long healEpoch; // guarded by this; bumped whenever the pending heal is superseded
@@ -152,14 +155,40 @@ public final class ClientProxy implements AutoCloseable {
   }
 
   /**
-   * Lets new connections through again (connections aborted by the cut-off stay closed; the client
-   * reconnects). Cancels a pending automatic heal. Idempotent; ignored after {@link #close}.
+   * Partitions the client from the whole ensemble silently, as a network that drops packets: every
+   * connection stays open (no reset, no FIN), every byte either side sends is dropped, and new
+   * connections are accepted and silenced too, until {@link #heal}. The client learns of it only by
+   * its read timeout (about two thirds of its session timeout, when no ping answer comes); the
+   * servers only by the session timeout. Idempotent; ignored after {@link #close}.
+   */
+  public synchronized void partition() {
+    if (closed) {
+      return;
+    }
+    if (!partitioned) {
+      partitioned = true;
+      LOG.debug("proxy {} partitioned, silencing {} connection(s)", connectString(), links.size());
+    }
+  }
+
+  /**
+   * Lets connections through again and cancels a pending automatic heal. Connections aborted by a
+   * cut-off stay closed; connections silenced by a {@link #partition} are aborted now, since bytes
+   * were dropped from their streams; the client reconnects either way. Idempotent; ignored after
+   * {@link #close}.
    */
   public synchronized void heal() {
     if (closed) {
       return;
     }
     cancelPendingHeal();
+    if (partitioned) {
+      for (ProxyLink link : new ArrayList<>(links)) {
+        link.close(true);
+      }
+      partitioned = false;
+      LOG.debug("proxy {} partition healed", connectString());
+    }
     if (cutOff) {
       cutOff = false;
       LOG.debug("proxy {} healed", connectString());
@@ -169,6 +198,11 @@ public final class ClientProxy implements AutoCloseable {
   /** Whether the client is currently cut off. */
   public boolean isCutOff() {
     return cutOff;
+  }
+
+  /** Whether the client is currently partitioned ({@link #partition}). */
+  public boolean isPartitioned() {
+    return partitioned;
   }
 
   /** How many client connections are being forwarded right now. */
@@ -302,6 +336,6 @@ public final class ClientProxy implements AutoCloseable {
       return;
     }
     String name = "baton-proxy-" + listener.port() + "-link-" + linkIds.incrementAndGet();
-    register(new ProxyLink(name, client, server, links::remove), client, server);
+    register(new ProxyLink(name, client, server, links::remove, () -> partitioned), client, server);
   }
 }

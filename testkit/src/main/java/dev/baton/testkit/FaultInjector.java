@@ -82,6 +82,14 @@ final class FaultInjector {
         t.proxy().heal();
         return "cut off client " + who + ", healed";
       }
+      case PARTITION_CLIENT -> {
+        Target t = target(fault);
+        String who = label(t);
+        t.proxy().partition();
+        Thread.sleep(fault.duration().toMillis());
+        t.proxy().heal();
+        return "partitioned client " + who + " silently, healed";
+      }
     }
     throw new IllegalStateException("unknown fault " + fault);
   }

@@ -45,7 +45,13 @@ public record FaultSchedule(long seed, List<Fault> faults) {
      * Cut a workload client off from every server for the duration (see {@link Fault#target} for
      * which one).
      */
-    CUT_OFF_CLIENT
+    CUT_OFF_CLIENT,
+    /**
+     * Partition a workload client silently for the duration: its connections stay open and every
+     * byte is dropped ({@link ClientProxy#partition}), so it learns only by its read timeout and
+     * the servers by the session timeout (see {@link Fault#target} for which client).
+     */
+    PARTITION_CLIENT
   }
 
   /**
@@ -114,7 +120,7 @@ public record FaultSchedule(long seed, List<Fault> faults) {
       kinds.add(Kind.PAUSE_SERVER);
     }
     if (clients > 0) {
-      kinds.addAll(List.of(Kind.EXPIRE_SESSION, Kind.CUT_OFF_CLIENT, Kind.CUT_OFF_CLIENT));
+      kinds.addAll(List.of(Kind.EXPIRE_SESSION, Kind.CUT_OFF_CLIENT, Kind.PARTITION_CLIENT));
     }
     Random random = new Random(seed);
     List<Fault> faults = new ArrayList<>();
@@ -124,13 +130,14 @@ public record FaultSchedule(long seed, List<Fault> faults) {
       Duration gap = Duration.ofMillis(1_000 + random.nextInt(3_000));
       int target =
           switch (kind) {
-            case EXPIRE_SESSION, CUT_OFF_CLIENT -> random.nextInt(2 * clients);
+            case EXPIRE_SESSION, CUT_OFF_CLIENT, PARTITION_CLIENT -> random.nextInt(2 * clients);
             case KILL_FOLLOWER -> random.nextInt(servers - 1);
             default -> 1 + random.nextInt(servers);
           };
       Duration duration =
           switch (kind) {
-            case CUT_OFF_CLIENT -> Duration.ofMillis(1_000 + random.nextInt(9_001));
+            case CUT_OFF_CLIENT, PARTITION_CLIENT ->
+                Duration.ofMillis(1_000 + random.nextInt(9_001));
             case KILL_LEADER, KILL_FOLLOWER, PAUSE_SERVER ->
                 Duration.ofMillis(500 + random.nextInt(4_500));
             default -> Duration.ZERO;

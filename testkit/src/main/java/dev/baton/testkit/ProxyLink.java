@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ final class ProxyLink {
   private final Socket client;
   private final Socket server;
   private final Consumer<ProxyLink> onClosed;
+  private final BooleanSupplier silenced;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread up;
   private final Thread down;
@@ -33,12 +35,19 @@ final class ProxyLink {
   /**
    * @param name thread name prefix, e.g. {@code baton-proxy-40001-link-3}
    * @param onClosed called once, by whichever thread closes the link first
+   * @param silenced while true, bytes read from either side are dropped, not forwarded
    */
-  ProxyLink(String name, Socket client, Socket server, Consumer<ProxyLink> onClosed) {
+  ProxyLink(
+      String name,
+      Socket client,
+      Socket server,
+      Consumer<ProxyLink> onClosed,
+      BooleanSupplier silenced) {
     this.name = name;
     this.client = client;
     this.server = server;
     this.onClosed = onClosed;
+    this.silenced = silenced;
     this.up = pumpThread(name + "-up", client, server);
     this.down = pumpThread(name + "-down", server, client);
   }
@@ -109,7 +118,9 @@ final class ProxyLink {
       OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
+        if (!silenced.getAsBoolean()) {
+          out.write(buffer, 0, n);
+        }
       }
       LOG.debug("{}: end of stream", threadName);
     } catch (IOException e) {

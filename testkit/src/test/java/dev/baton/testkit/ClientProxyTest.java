@@ -111,6 +111,35 @@ class ClientProxyTest {
   }
 
   @Test
+  void partition_dropsEveryByte_keepsConnectionsOpen_andHealAbortsTheSilencedOnes()
+      throws IOException {
+    EchoServer echo = echoServer(0);
+    ClientProxy proxy = proxy(echo.port());
+    try (Socket before = connect(proxy.proxyPort(0))) {
+      assertEchoes(before);
+
+      proxy.partition();
+      proxy.partition(); // idempotent
+
+      assertThat(proxy.isPartitioned()).isTrue();
+      assertSilent(before);
+      try (Socket during = connect(proxy.proxyPort(0))) {
+        assertSilent(during);
+        await().until(() -> proxy.openConnections() == 2);
+
+        proxy.heal();
+
+        assertThat(proxy.isPartitioned()).isFalse();
+        assertClosedByProxy(before);
+        assertClosedByProxy(during);
+      }
+    }
+    try (Socket after = connect(proxy.proxyPort(0))) {
+      assertEchoes(after);
+    }
+  }
+
+  @Test
   void cutOffFor_healsByItself() throws IOException {
     EchoServer echo = echoServer(0);
     ClientProxy proxy = proxy(echo.port());
@@ -250,6 +279,21 @@ class ClientProxyTest {
     client.getOutputStream().write(ping);
     client.getOutputStream().flush();
     assertThat(client.getInputStream().readNBytes(ping.length)).isEqualTo(ping);
+  }
+
+  /** Bytes sent go nowhere: no echo, and the connection is neither ended nor reset. */
+  private static void assertSilent(Socket client) throws IOException {
+    client.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
+    client.getOutputStream().flush();
+    client.setSoTimeout(500);
+    try {
+      int b = client.getInputStream().read();
+      throw new AssertionError("a silenced connection returned " + b);
+    } catch (SocketTimeoutException expected) {
+      // nothing came back and the connection is still open
+    } finally {
+      client.setSoTimeout(READ_TIMEOUT_MS);
+    }
   }
 
   /** The proxy ended the connection: end of stream or a reset, not a read timeout. */

@@ -31,12 +31,14 @@ class FaultScheduleTest {
 
     assertThat(s.faults()).extracting(Fault::kind).doesNotContain(Kind.PAUSE_SERVER);
     assertThat(s.faults())
-        .filteredOn(f -> f.kind() == Kind.CUT_OFF_CLIENT)
+        .filteredOn(f -> f.kind() == Kind.CUT_OFF_CLIENT || f.kind() == Kind.PARTITION_CLIENT)
         .extracting(f -> f.duration().toMillis())
         .allMatch(ms -> ms >= 1_000 && ms <= 10_000)
         .anyMatch(ms -> ms < 4_000)
         .anyMatch(ms -> ms > 4_000);
-    assertThat(s.faults()).extracting(Fault::kind).contains(Kind.KILL_LEADER, Kind.EXPIRE_SESSION);
+    assertThat(s.faults())
+        .extracting(Fault::kind)
+        .contains(Kind.KILL_LEADER, Kind.EXPIRE_SESSION, Kind.PARTITION_CLIENT);
   }
 
   @Test
@@ -44,7 +46,11 @@ class FaultScheduleTest {
     FaultSchedule s = FaultSchedule.draw(7, Duration.ofMinutes(30), 3, 5, true);
 
     assertThat(s.faults())
-        .filteredOn(f -> f.kind() == Kind.EXPIRE_SESSION || f.kind() == Kind.CUT_OFF_CLIENT)
+        .filteredOn(
+            f ->
+                f.kind() == Kind.EXPIRE_SESSION
+                    || f.kind() == Kind.CUT_OFF_CLIENT
+                    || f.kind() == Kind.PARTITION_CLIENT)
         .extracting(Fault::target)
         .allMatch(t -> t >= 0 && t < 10)
         .anyMatch(t -> t < 5)
@@ -57,7 +63,7 @@ class FaultScheduleTest {
 
     assertThat(s.faults())
         .extracting(Fault::kind)
-        .doesNotContain(Kind.EXPIRE_SESSION, Kind.CUT_OFF_CLIENT);
+        .doesNotContain(Kind.EXPIRE_SESSION, Kind.CUT_OFF_CLIENT, Kind.PARTITION_CLIENT);
   }
 
   @Test
