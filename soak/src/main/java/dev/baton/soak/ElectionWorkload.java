@@ -48,6 +48,7 @@ final class ElectionWorkload implements SoakWorkload {
   private final int participants;
   private final FencedResource resource = new FencedResource("soak-epoch");
   private final LeaderTerms terms = new LeaderTerms();
+  private volatile SoakContext context;
   private final Map<String, AtomicReference<Open>> acting = new ConcurrentHashMap<>();
   private final List<Leadership> refused = new CopyOnWriteArrayList<>();
   private final List<LeaderElection> elections = new CopyOnWriteArrayList<>();
@@ -80,6 +81,7 @@ final class ElectionWorkload implements SoakWorkload {
 
   @Override
   public void start(SoakContext context) {
+    this.context = context;
     c.set("participants", participants);
     for (int i = 0; i < participants; i++) {
       String name = "leader-" + i;
@@ -162,7 +164,7 @@ final class ElectionWorkload implements SoakWorkload {
   }
 
   private void judgeOverlaps() {
-    LeaderTerms.Verdict v = terms.judge();
+    LeaderTerms.Verdict v = terms.judge(context::timeOf);
     c.set("leaderOverlaps", v.failures().size());
     c.set("overlapsAfterServerEndedSession", v.afterServerEndedSession());
     c.set("longestSuchOverlapMillis", v.longestExplainedMillis());

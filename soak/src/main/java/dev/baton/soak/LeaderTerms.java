@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 
 /**
  * The terms of an election's leaders (from the event that made a participant act as leader to the
@@ -53,8 +54,12 @@ final class LeaderTerms {
     checker.record(leader, startNanos, endNanos);
   }
 
-  /** Judges every pair of overlapping terms (see the class comment). */
-  Verdict judge() {
+  /**
+   * Judges every pair of overlapping terms (see the class comment).
+   *
+   * @param timeOf writes a {@link System#nanoTime()} for the failure descriptions
+   */
+  Verdict judge(LongFunction<String> timeOf) {
     List<String> failures = new ArrayList<>();
     long explained = 0;
     long longestNanos = 0;
@@ -67,9 +72,19 @@ final class LeaderTerms {
             Math.min(o.first().endNanos(), o.second().endNanos()) - o.second().startNanos();
         longestNanos = Math.max(longestNanos, overlap);
       } else {
-        failures.add(o.first() + " " + first + " overlaps " + o.second() + " " + second);
+        failures.add(
+            describe(o.first(), first, timeOf)
+                + " overlaps "
+                + describe(o.second(), second, timeOf));
       }
     }
     return new Verdict(failures, explained, TimeUnit.NANOSECONDS.toMillis(longestNanos));
+  }
+
+  private static String describe(
+      MutualExclusionChecker.Interval i, Term t, LongFunction<String> timeOf) {
+    return String.format(
+        "%s token %d [%s..%s] ended %s",
+        i.holder(), t.token(), timeOf.apply(i.startNanos()), timeOf.apply(i.endNanos()), t.end());
   }
 }

@@ -17,13 +17,16 @@ final class FaultInjector {
   private final ZooKeeperEnsemble ensemble;
   private final List<Target> targets;
   private final Consumer<String> log;
+  private final long startedNanos;
   private long applied;
   private long skipped;
 
-  FaultInjector(ZooKeeperEnsemble ensemble, List<Target> targets, Consumer<String> log) {
+  FaultInjector(
+      ZooKeeperEnsemble ensemble, List<Target> targets, Consumer<String> log, long startedNanos) {
     this.ensemble = ensemble;
     this.targets = targets;
     this.log = log;
+    this.startedNanos = startedNanos;
   }
 
   long applied() {
@@ -36,13 +39,16 @@ final class FaultInjector {
 
   /** Applies, holds and heals the fault; returns when the ensemble serves again. */
   void inject(int number, Fault fault) throws InterruptedException {
+    String from = SoakClock.format(System.nanoTime() - startedNanos);
     String what = apply(fault);
+    String to = SoakClock.format(System.nanoTime() - startedNanos);
     if (what.startsWith("skipped")) {
       skipped++;
     } else {
       applied++;
     }
-    log.accept("soak fault #" + number + " " + fault.kind() + ": " + what);
+    log.accept(
+        "soak fault #" + number + " [" + from + ".." + to + "] " + fault.kind() + ": " + what);
     ensemble.awaitQuorum(QUORUM_WAIT);
   }
 

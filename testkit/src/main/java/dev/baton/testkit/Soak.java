@@ -62,14 +62,14 @@ public final class Soak {
     List<Target> targets = SoakContext.newTargetList();
     List<SoakResult> results = new ArrayList<>();
     FaultSchedule schedule = new FaultSchedule(b.seed, List.of());
-    FaultInjector injector = new FaultInjector(b.ensemble, targets, b.log);
+    FaultInjector injector = new FaultInjector(b.ensemble, targets, b.log, started);
     try (Baton admin = admin()) {
       admin.awaitSession(Duration.ofSeconds(30));
       List<SoakWorkload> running = new ArrayList<>();
       try {
         for (int i = 0; i < b.workloads.size(); i++) {
           SoakWorkload w = b.workloads.get(i);
-          w.start(context(admin, targets, i));
+          w.start(context(admin, targets, i, started));
           running.add(w);
         }
         schedule = draw(targets.size());
@@ -111,9 +111,10 @@ public final class Soak {
     return FaultSchedule.draw(b.seed, b.faultPeriod, b.ensemble.size(), clients, pause);
   }
 
-  private SoakContext context(Baton admin, List<Target> targets, int index) {
+  private SoakContext context(Baton admin, List<Target> targets, int index, long started) {
     Random random = new Random(b.seed * 31 + index);
-    return new SoakContext(b.ensemble, admin, b.namespace, b.sessionTimeout, random, targets);
+    return new SoakContext(
+        b.ensemble, admin, b.namespace, b.sessionTimeout, random, targets, started);
   }
 
   private Baton admin() {

@@ -24,6 +24,7 @@ public final class SoakContext {
   private final Duration sessionTimeout;
   private final Random random;
   private final List<Target> targets;
+  private final long startedNanos;
 
   SoakContext(
       ZooKeeperEnsemble ensemble,
@@ -31,13 +32,23 @@ public final class SoakContext {
       String namespace,
       Duration sessionTimeout,
       Random random,
-      List<Target> targets) {
+      List<Target> targets,
+      long startedNanos) {
     this.ensemble = ensemble;
     this.admin = admin;
     this.namespace = namespace;
     this.sessionTimeout = sessionTimeout;
     this.random = random;
     this.targets = targets;
+    this.startedNanos = startedNanos;
+  }
+
+  /**
+   * A {@link System#nanoTime()} of this JVM as the soak's log writes times, {@code +12.345s} since
+   * the soak started, so that a workload's findings can be lined up with the faults around them.
+   */
+  public String timeOf(long nanoTime) {
+    return SoakClock.format(nanoTime - startedNanos);
   }
 
   static List<Target> newTargetList() {
