@@ -30,20 +30,20 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>Checks: leadership overlap 0 ({@code leaderOverlaps=0}: no two terms overlap in time); every
  * write the resource refused came from a leadership whose loss was signalled ({@code
  * refusedFromUnsignalledLeadership=0}). One kind of overlap is counted apart, as the limit {@link
- * LeaderElection} documents rather than a failure: the earlier term ended by {@code Lost} with no
- * {@code Uncertain} before it, so the servers ended that leader's session while it was connected
- * (the EXPIRE_SESSION fault: an operator or a process pause), and the later term holds a larger
- * token. No client can learn of that before the servers act, so the next participant may be elected
- * first; only fencing protects (the old leader's late epochs are among {@code epochWritesRefused}).
- * Such overlaps are {@code overlapsAfterServerEndedSession}, their longest in {@code
- * longestSuchOverlapMillis}, and {@code termsEndedByServers} counts the terms that ended that way
- * with or without an overlap.
+ * LeaderElection} documents rather than a failure: the fault schedule ended the earlier leader's
+ * session on the servers while it was connected and leading (an EXPIRE_SESSION fault: in production
+ * an operator, or a process pause past the session timeout), the later term began after that fault
+ * did and holds a larger token. No client can learn of that before the servers act, so the next
+ * participant may be elected before the old one is told; only fencing protects (the old leader's
+ * late epochs are among {@code epochWritesRefused}). Such overlaps are {@code
+ * overlapsAfterServerEndedSession}, their longest in {@code longestSuchOverlapMillis}; {@code
+ * termsEndedByFaults} counts the terms a fault ended that way, with or without an overlap.
  *
  * <p>Thread-safe: one writer thread per participant; events arrive in order per listener.
  */
 final class ElectionWorkload implements SoakWorkload {
 
-  private record Open(long token, long startNanos) {}
+  private record Open(long token, long sessionId, long startNanos) {}
 
   private final int participants;
   private final FencedResource resource = new FencedResource("soak-epoch");
@@ -64,7 +64,7 @@ final class ElectionWorkload implements SoakWorkload {
           "resigned",
           "epochWritesAccepted",
           "epochWritesRefused",
-          "termsEndedByServers",
+          "termsEndedByFaults",
           "leaderOverlaps",
           "overlapsAfterServerEndedSession",
           "longestSuchOverlapMillis",
@@ -99,7 +99,8 @@ final class ElectionWorkload implements SoakWorkload {
     AtomicReference<Open> open = acting.get(name);
     if (event instanceof LeadershipEvent.Elected || event instanceof LeadershipEvent.Reconfirmed) {
       c.inc(event instanceof LeadershipEvent.Elected ? "elected" : "reconfirmed");
-      open.set(new Open(event.leadership().fencingToken(), System.nanoTime()));
+      Leadership l = event.leadership();
+      open.set(new Open(l.fencingToken(), l.sessionId(), System.nanoTime()));
       context.busy(client, true);
       return;
     }
@@ -109,8 +110,7 @@ final class ElectionWorkload implements SoakWorkload {
       end = End.UNCERTAIN;
     } else if (event instanceof LeadershipEvent.Lost lost) {
       c.inc("lost");
-      // Only matters if a term is still open, that is no Uncertain came first.
-      end = lost.reason() == LossReason.CLIENT_CLOSED ? End.STILL_LEADING : End.ENDED_BY_SERVERS;
+      end = lost.reason() == LossReason.CLIENT_CLOSED ? End.STILL_LEADING : End.LOST;
     } else {
       c.inc("resigned");
       end = End.RESIGNED;
@@ -122,10 +122,7 @@ final class ElectionWorkload implements SoakWorkload {
   private void endTerm(String name, AtomicReference<Open> open, End end) {
     Open o = open.getAndSet(null);
     if (o != null) {
-      terms.record(name, o.token(), o.startNanos(), System.nanoTime(), end);
-      if (end == End.ENDED_BY_SERVERS) {
-        c.inc("termsEndedByServers");
-      }
+      terms.record(name, o.token(), o.sessionId(), o.startNanos(), System.nanoTime(), end);
     }
   }
 
@@ -164,7 +161,8 @@ final class ElectionWorkload implements SoakWorkload {
   }
 
   private void judgeOverlaps() {
-    LeaderTerms.Verdict v = terms.judge(context::timeOf);
+    LeaderTerms.Verdict v = terms.judge(context.sessionsEndedByFaults(), context::timeOf);
+    c.set("termsEndedByFaults", v.termsEndedByFaults());
     c.set("leaderOverlaps", v.failures().size());
     c.set("overlapsAfterServerEndedSession", v.afterServerEndedSession());
     c.set("longestSuchOverlapMillis", v.longestExplainedMillis());

@@ -5,6 +5,7 @@ import dev.baton.testkit.SoakContext.Target;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import org.apache.zookeeper.ZooKeeper;
 
 /**
  * Applies one {@link Fault} to the ensemble or a workload client, waits its duration, heals it and
@@ -16,15 +17,21 @@ final class FaultInjector {
 
   private final ZooKeeperEnsemble ensemble;
   private final List<Target> targets;
+  private final List<SoakContext.EndedSession> ended;
   private final Consumer<String> log;
   private final long startedNanos;
   private long applied;
   private long skipped;
 
   FaultInjector(
-      ZooKeeperEnsemble ensemble, List<Target> targets, Consumer<String> log, long startedNanos) {
+      ZooKeeperEnsemble ensemble,
+      List<Target> targets,
+      List<SoakContext.EndedSession> ended,
+      Consumer<String> log,
+      long startedNanos) {
     this.ensemble = ensemble;
     this.targets = targets;
+    this.ended = ended;
     this.log = log;
     this.startedNanos = startedNanos;
   }
@@ -101,13 +108,25 @@ final class FaultInjector {
   }
 
   private String expire(Target t) {
+    String who = label(t);
+    ZooKeeper zk;
     try {
-      String who = label(t);
-      ensemble.expireSession(t.client());
-      return "expired the session of client " + who;
-    } catch (IllegalStateException notConnected) {
-      return "skipped: client " + t.name() + " had no session (" + notConnected.getMessage() + ")";
+      zk = t.client().curator().getZookeeperClient().getZooKeeper();
+    } catch (Exception e) {
+      return "skipped: client " + t.name() + " has no ZooKeeper handle (" + e + ")";
     }
+    long id = zk.getSessionId();
+    if (id == 0) {
+      return "skipped: client " + t.name() + " had no session (not connected)";
+    }
+    long start = System.nanoTime();
+    try {
+      ensemble.expireSession(id, zk.getSessionPasswd());
+    } catch (IllegalStateException notJoined) {
+      return "skipped: could not end the session of client " + t.name() + ": " + notJoined;
+    }
+    ended.add(new SoakContext.EndedSession(t.name(), id, start, System.nanoTime()));
+    return "expired session 0x" + Long.toHexString(id) + " of client " + who;
   }
 
   private Target target(Fault fault) {

@@ -60,16 +60,17 @@ public final class Soak {
   public SoakReport run() throws InterruptedException {
     long started = System.nanoTime();
     List<Target> targets = SoakContext.newTargetList();
+    List<SoakContext.EndedSession> ended = SoakContext.newEndedSessionList();
     List<SoakResult> results = new ArrayList<>();
     FaultSchedule schedule = new FaultSchedule(b.seed, List.of());
-    FaultInjector injector = new FaultInjector(b.ensemble, targets, b.log, started);
+    FaultInjector injector = new FaultInjector(b.ensemble, targets, ended, b.log, started);
     try (Baton admin = admin()) {
       admin.awaitSession(Duration.ofSeconds(30));
       List<SoakWorkload> running = new ArrayList<>();
       try {
         for (int i = 0; i < b.workloads.size(); i++) {
           SoakWorkload w = b.workloads.get(i);
-          w.start(context(admin, targets, i, started));
+          w.start(context(admin, targets, i, started, ended));
           running.add(w);
         }
         schedule = draw(targets.size());
@@ -111,10 +112,15 @@ public final class Soak {
     return FaultSchedule.draw(b.seed, b.faultPeriod, b.ensemble.size(), clients, pause);
   }
 
-  private SoakContext context(Baton admin, List<Target> targets, int index, long started) {
+  private SoakContext context(
+      Baton admin,
+      List<Target> targets,
+      int index,
+      long started,
+      List<SoakContext.EndedSession> ended) {
     Random random = new Random(b.seed * 31 + index);
     return new SoakContext(
-        b.ensemble, admin, b.namespace, b.sessionTimeout, random, targets, started);
+        b.ensemble, admin, b.namespace, b.sessionTimeout, random, targets, started, ended);
   }
 
   private Baton admin() {

@@ -15,6 +15,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class SoakContext {
 
+  /**
+   * A session the fault schedule ended on the servers while its client was connected (an
+   * EXPIRE_SESSION fault): no client can learn of that before the servers act, so a workload may
+   * want to judge what happened around it apart.
+   *
+   * @param client the label given to {@link #client}
+   * @param sessionId the session's id
+   * @param startNanos {@link System#nanoTime()} when the fault began to end it
+   * @param endNanos {@link System#nanoTime()} when the servers had ended it
+   */
+  public record EndedSession(String client, long sessionId, long startNanos, long endNanos) {}
+
   /** A workload client, the proxy it goes through and whether its workload marked it busy. */
   record Target(String name, Baton client, ClientProxy proxy, AtomicBoolean busy) {}
 
@@ -25,6 +37,7 @@ public final class SoakContext {
   private final Random random;
   private final List<Target> targets;
   private final long startedNanos;
+  private final List<EndedSession> endedSessions;
 
   SoakContext(
       ZooKeeperEnsemble ensemble,
@@ -33,7 +46,8 @@ public final class SoakContext {
       Duration sessionTimeout,
       Random random,
       List<Target> targets,
-      long startedNanos) {
+      long startedNanos,
+      List<EndedSession> endedSessions) {
     this.ensemble = ensemble;
     this.admin = admin;
     this.namespace = namespace;
@@ -41,6 +55,15 @@ public final class SoakContext {
     this.random = random;
     this.targets = targets;
     this.startedNanos = startedNanos;
+    this.endedSessions = endedSessions;
+  }
+
+  /**
+   * The sessions the fault schedule has ended on the servers so far (EXPIRE_SESSION faults), in
+   * order; a snapshot.
+   */
+  public List<EndedSession> sessionsEndedByFaults() {
+    return List.copyOf(endedSessions);
   }
 
   /**
@@ -52,6 +75,10 @@ public final class SoakContext {
   }
 
   static List<Target> newTargetList() {
+    return new CopyOnWriteArrayList<>();
+  }
+
+  static List<EndedSession> newEndedSessionList() {
     return new CopyOnWriteArrayList<>();
   }
 

@@ -74,6 +74,9 @@ class SoakRunnerTest {
 
   /** Makes an idle and a busy client; marks the busy one busy for the whole run. */
   private static final class OneBusy implements SoakWorkload {
+    volatile SoakContext context;
+    volatile List<SoakContext.EndedSession> ended = List.of();
+
     @Override
     public String name() {
       return "one-busy";
@@ -81,12 +84,15 @@ class SoakRunnerTest {
 
     @Override
     public void start(SoakContext context) {
+      this.context = context;
       context.client("idle-client");
       context.busy(context.client("busy-client"), true);
     }
 
     @Override
-    public void stop() {}
+    public void stop() {
+      ended = context.sessionsEndedByFaults();
+    }
 
     @Override
     public SoakResult result() {
@@ -113,6 +119,7 @@ class SoakRunnerTest {
               .findFirst()
               .orElseThrow();
       List<String> printed = new ArrayList<>();
+      OneBusy workload = new OneBusy();
 
       SoakReport report =
           Soak.builder(zk)
@@ -120,14 +127,22 @@ class SoakRunnerTest {
               .faultPeriod(length)
               .quietPeriod(Duration.ZERO)
               .log(printed::add)
-              .workload(new OneBusy())
+              .workload(workload)
               .build()
               .run();
 
       assertThat(report.ok()).as("%s", report).isTrue();
       assertThat(printed)
-          .anyMatch(l -> l.contains("expired the session of client busy-client (busy)"))
-          .noneMatch(l -> l.contains("expired the session of client idle-client"));
+          .anyMatch(l -> l.contains("of client busy-client (busy)"))
+          .noneMatch(l -> l.contains("of client idle-client"));
+      assertThat(workload.ended)
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.client()).isEqualTo("busy-client");
+                assertThat(e.sessionId()).isNotZero();
+                assertThat(e.endNanos()).isGreaterThanOrEqualTo(e.startNanos());
+              });
     }
   }
 }
