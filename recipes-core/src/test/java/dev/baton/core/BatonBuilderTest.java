@@ -1,8 +1,10 @@
 package dev.baton.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import org.apache.zookeeper.client.ZKClientConfig;
 import org.junit.jupiter.api.Test;
 
 /** Option checks that need no server: every bad value is refused with a message naming it. */
@@ -29,5 +31,16 @@ class BatonBuilderTest {
         .hasMessageContaining("java.lang.String");
     assertThatThrownBy(() -> Baton.builder("127.0.0.1:1").authorization("", new byte[0]))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** NIO reports a dropped connection only after a 100 ms sleep; holds would learn that late. */
+  @Test
+  void anOwnedConnection_usesZooKeepersNettyClient() throws Exception {
+    try (Baton baton = Baton.builder("127.0.0.1:1").build()) {
+      ZKClientConfig config = baton.curator().getZookeeperClient().getZooKeeper().getClientConfig();
+
+      assertThat(config.getProperty(ZKClientConfig.ZOOKEEPER_CLIENT_CNXN_SOCKET))
+          .isEqualTo("org.apache.zookeeper.ClientCnxnSocketNetty");
+    }
   }
 }
