@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The CI smoke of the benchmark: the quick mode runs every scenario against a real ensemble, prints
- * every metric of every system and the ratio table, and its correctness counters (mutual-exclusion
- * violations, failed acquires) are zero. Speed is never asserted.
+ * every metric of every system and the ratio table, and Baton's correctness counters
+ * (mutual-exclusion violations, failed acquires, lost items, early passes) are zero. Speed is never
+ * asserted.
  */
 @WithZooKeeper(size = 1)
 class BenchQuickTest {
@@ -31,7 +32,10 @@ class BenchQuickTest {
     String printed = bytes.toString(StandardCharsets.UTF_8);
     System.out.println(printed);
 
-    assertThat(results.correctnessFailures()).isEmpty();
+    // Baton's correctness counters must be 0. The rival's are findings about it, printed in the
+    // report, not failures of this build: seen once in CI, Curator's DistributedDoubleBarrier,
+    // reused round after round on one path, let a member pass enter before the last one called it.
+    assertThat(results.correctnessFailures()).filteredOn(m -> m.system() == Sys.BATON).isEmpty();
     List<Metric> metrics = results.metrics();
     for (Scenario s : Bench.scenarios(config)) {
       for (Sys system : s.systems()) {
