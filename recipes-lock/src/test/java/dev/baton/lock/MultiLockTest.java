@@ -238,8 +238,10 @@ class MultiLockTest {
     assertThat(observer.exists(ZkPath.of("/stale"), Optional.empty()).get()).isEmpty();
     lease.release().get(30, TimeUnit.SECONDS);
     assertThat(lease.state()).isEqualTo(HoldState.LOST); // a loss stays reported
-    assertThat(contenders(observer, A)).isEmpty();
-    assertThat(contenders(observer, C)).isEmpty();
+    // Another client may read from a server that has not applied the deletes yet (ZooKeeper
+    // promises read-your-writes only within one client): seen once in CI.
+    await().atMost(WAIT).until(() -> contenders(observer, A).isEmpty());
+    await().atMost(WAIT).until(() -> contenders(observer, C).isEmpty());
   }
 
   @Test
